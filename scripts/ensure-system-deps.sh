@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian packages lcm runs for real (etcd) when they are missing.
+# Needs root for apt; without root it only says what is missing.
+set -euo pipefail
+
+missing=()
+command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
+command -v etcdctl >/dev/null 2>&1 || missing+=(etcd-client)
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "lcm: missing Debian packages: ${missing[*]} — install them with: sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+echo "lcm: installing Debian packages: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null || echo "lcm: apt-get update failed; trying the install with the cached package lists" >&2
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
