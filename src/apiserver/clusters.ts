@@ -1,0 +1,74 @@
+/**
+ * Logical clusters: one server serves many independent clusters (`/clusters/<name>/…`; the hub at
+ * `/`), each with its own key prefix in the store and its own CRDs — the way hosted control planes
+ * share one management cluster. This module holds each cluster's served resource types.
+ */
+import { builtinResourceTypes } from './registry/builtins.ts';
+import { crdResourceType, resourceTypesOf } from './registry/crd.ts';
+import type { ResourceType } from './registry/resource-type.ts';
+import type { KubeObject } from './object.ts';
+import { dns1123LabelErrors } from './names.ts';
+
+export const hubClusterName = 'hub';
+
+const staticTypes: readonly ResourceType[] = [...builtinResourceTypes, crdResourceType];
+
+export function groupResourceKey(group: string, resource: string): string {
+  return `${group === '' ? 'core' : group}/${resource}`;
+}
+
+export class ClusterResources {
+  private readonly crdTypes = new Map<string, ResourceType[]>();
+  private byVersionCache: Map<string, ResourceType> | undefined;
+
+  constructor(readonly name: string) {}
+
+  /** Where this cluster's objects live in the store. */
+  get keyPrefix(): string {
+    return `/registry/${this.name}/`;
+  }
+
+  all(): ResourceType[] {
+    return [...staticTypes, ...[...this.crdTypes.values()].flat()];
+  }
+
+  private index(): Map<string, ResourceType> {
+    if (this.byVersionCache === undefined) {
+      this.byVersionCache = new Map(this.all().map((t) => [`${t.group}/${t.version}/${t.resource}`, t]));
+    }
+    return this.byVersionCache;
+  }
+
+  find(group: string, version: string, resource: string): ResourceType | undefined {
+    return this.index().get(`${group}/${version}/${resource}`);
+  }
+
+  /** The type an object of this group/resource is stored as (its storage version). */
+  storageType(group: string, resource: string): ResourceType | undefined {
+    const candidates = this.all().filter((t) => t.group === group && t.resource === resource);
+    return candidates.find((t) => t.version === t.storageVersion) ?? candidates[0];
+  }
+
+  findByKind(apiVersion: string, kind: string): ResourceType | undefined {
+    return this.all().find(
+      (t) => t.kind === kind && (t.group === '' ? t.version : `${t.group}/${t.version}`) === apiVersion,
+    );
+  }
+
+  /** Serves (or stops serving) a CRD's resources; called whenever a CRD is written or removed. */
+  setCrd(crd: KubeObject): void {
+    const name = crd.metadata.name ?? '';
+    const established = crd.metadata.deletionTimestamp === undefined || this.crdTypes.has(name);
+    if (established) this.crdTypes.set(name, resourceTypesOf(crd));
+    this.byVersionCache = undefined;
+  }
+
+  removeCrd(name: string): void {
+    this.crdTypes.delete(name);
+    this.byVersionCache = undefined;
+  }
+}
+
+export function logicalClusterNameErrors(name: string): string[] {
+  return dns1123LabelErrors(name);
+}
