@@ -1,0 +1,172 @@
+/**
+ * `lcm demo` (the README's main job, for now): starts the lab API server on real etcd with a hub
+ * and two spoke clusters, then walks real kubectl through it, printing each command and its output.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { runKubectl } from '../../lab/kubectl.ts';
+import { startLabApiServer } from '../../lab/lab-apiserver.ts';
+
+const rehearsalCrd = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: rehearsals.lab.lcm.io
+spec:
+  group: lab.lcm.io
+  scope: Namespaced
+  names: {plural: rehearsals, singular: rehearsal, kind: Rehearsal, shortNames: [reh]}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    subresources:
+      status: {}
+      scale: {specReplicasPath: .spec.replicas, statusReplicasPath: .status.replicas}
+    additionalPrinterColumns:
+    - {name: Stage, type: string, jsonPath: .spec.stage}
+    - {name: Replicas, type: integer, jsonPath: .spec.replicas}
+    - {name: Age, type: date, jsonPath: .metadata.creationTimestamp}
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            required: [stage]
+            properties:
+              stage: {type: string, enum: [Idle, Prep, Upgrade, Rollback]}
+              replicas: {type: integer, minimum: 0, default: 1}
+          status:
+            type: object
+            properties:
+              replicas: {type: integer}
+`;
+
+const rehearsal = `apiVersion: lab.lcm.io/v1
+kind: Rehearsal
+metadata:
+  name: upgrade
+  namespace: rehearsal
+spec:
+  stage: Idle
+`;
+
+interface Step {
+  readonly title: string;
+  readonly args: readonly string[];
+  readonly stdin?: string;
+  readonly context?: string;
+  /** Steps that show a refusal expect kubectl to fail. */
+  readonly expectFailure?: boolean;
+}
+
+const steps: readonly Step[] = [
+  { title: 'The server speaks Kubernetes to a real kubectl 1.33', args: ['version', '-o', 'yaml'] },
+  { title: 'The hub cluster', args: ['get', 'namespaces'] },
+  {
+    title: 'A spoke cluster is its own logical cluster',
+    context: 'spoke1',
+    args: ['create', 'namespace', 'rehearsal'],
+  },
+  { title: 'Install a CRD in spoke1', context: 'spoke1', args: ['apply', '-f', '-'], stdin: rehearsalCrd },
+  {
+    title: 'It is served at once',
+    context: 'spoke1',
+    args: ['wait', '--for=condition=Established', 'crd/rehearsals.lab.lcm.io', '--timeout=10s'],
+  },
+  {
+    title: 'Create a custom resource (defaults applied)',
+    context: 'spoke1',
+    args: ['apply', '-f', '-'],
+    stdin: rehearsal,
+  },
+  { title: 'Printer columns', context: 'spoke1', args: ['get', 'rehearsals', '-n', 'rehearsal'] },
+  {
+    title: 'Schema validation names the field and the rule',
+    context: 'spoke1',
+    args: ['patch', 'reh/upgrade', '-n', 'rehearsal', '--type=merge', '-p', '{"spec":{"stage":"Sideways"}}'],
+    expectFailure: true,
+  },
+  {
+    title: 'A valid stage change',
+    context: 'spoke1',
+    args: ['patch', 'reh/upgrade', '-n', 'rehearsal', '--type=merge', '-p', '{"spec":{"stage":"Prep"}}'],
+  },
+  {
+    title: 'The scale subresource',
+    context: 'spoke1',
+    args: ['scale', 'reh/upgrade', '-n', 'rehearsal', '--replicas=3'],
+  },
+  {
+    title: 'Read it back',
+    context: 'spoke1',
+    args: [
+      'get',
+      'reh/upgrade',
+      '-n',
+      'rehearsal',
+      '-o',
+      'jsonpath={.spec.stage} replicas={.spec.replicas} generation={.metadata.generation}{"\\n"}',
+    ],
+  },
+  { title: "spoke2 does not see spoke1's CRD", context: 'spoke2', args: ['get', 'crd'] },
+  {
+    title: 'Deleting the namespace deletes its contents',
+    context: 'spoke1',
+    args: ['delete', 'namespace', 'rehearsal', '--wait=true', '--timeout=30s'],
+  },
+];
+
+export function demoCommand(): Command {
+  return new Command('demo')
+    .description(
+      'Start the lab API server (real etcd, hub + spoke1 + spoke2) and walk real kubectl through it',
+    )
+    .option('--dir <dir>', 'lab directory (default: a fresh temporary directory, removed afterwards)')
+    .option('--keep', 'leave the server running after the walkthrough (stop with Ctrl-C)', false)
+    .action(async (options: { dir?: string; keep: boolean }) => {
+      const dir = options.dir ?? (await mkdtemp(path.join(os.tmpdir(), 'lcm-demo-')));
+      const say = (line: string): boolean => process.stdout.write(`${line}\n`);
+      say(`Starting etcd and the API server in ${dir} …`);
+      const lab = await startLabApiServer({ dir, clusters: ['spoke1', 'spoke2'] });
+      let failed = 0;
+      try {
+        say(
+          `API server at ${lab.server.url} (clusters: ${lab.server.clusterNames().join(', ')}); etcd pid ${lab.etcd?.pid ?? '-'}`,
+        );
+        say(`kubeconfig: ${lab.kubeconfigPath}\n`);
+        for (const [index, step] of steps.entries()) {
+          say(`── ${index + 1}/${steps.length} ${step.title}`);
+          say(`$ kubectl ${step.context ? `--context ${step.context} ` : ''}${step.args.join(' ')}`);
+          const result = await runKubectl(step.args, {
+            kubeconfig: lab.kubeconfigPath,
+            ...(step.context ? { context: step.context } : {}),
+            ...(step.stdin ? { stdin: step.stdin } : {}),
+          });
+          process.stdout.write(result.stdout);
+          process.stdout.write(result.stderr);
+          const ok = step.expectFailure ? result.code !== 0 : result.code === 0;
+          if (!ok) {
+            failed++;
+            say(`✗ unexpected exit code ${result.code}`);
+          }
+          say('');
+        }
+        say(
+          failed === 0
+            ? `✓ walkthrough complete: ${steps.length} steps`
+            : `✗ ${failed} of ${steps.length} steps failed`,
+        );
+        if (options.keep) {
+          say(`Server still running: KUBECONFIG=${lab.kubeconfigPath} kubectl get ns   (Ctrl-C stops it)`);
+          await new Promise<void>((resolve) => process.once('SIGINT', resolve));
+        }
+      } finally {
+        await lab.stop();
+        if (options.dir === undefined) await rm(dir, { recursive: true, force: true });
+      }
+      if (failed > 0) process.exitCode = 1;
+    });
+}
