@@ -14,7 +14,7 @@ export interface TestApiServer {
   readonly url: string;
   readonly server: ApiServer;
   readonly storage: Storage;
-  readonly etcd: EtcdProcess | undefined;
+  etcd: EtcdProcess | undefined;
   readonly dir: string;
   /** Writes a kubeconfig with one context per logical cluster and returns its path. */
   writeKubeconfig(): Promise<string>;
@@ -23,6 +23,8 @@ export interface TestApiServer {
 
 export interface TestApiServerOptions extends Partial<Omit<ApiServerOptions, 'storage'>> {
   readonly backend?: 'memory' | 'etcd';
+  /** Per-call etcd deadline (outage tests shorten it). */
+  readonly etcdRequestTimeoutMs?: number;
 }
 
 export async function startTestApiServer(options: TestApiServerOptions = {}): Promise<TestApiServer> {
@@ -31,10 +33,13 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
   let storage: Storage;
   if (options.backend === 'etcd') {
     etcd = await startEtcd({ dataDir: path.join(dir, 'etcd') });
-    storage = await createEtcdStorage({ endpoints: [etcd.endpoint] });
+    storage = await createEtcdStorage({
+      endpoints: [etcd.endpoint],
+      ...(options.etcdRequestTimeoutMs ? { requestTimeoutMs: options.etcdRequestTimeoutMs } : {}),
+    });
   } else storage = createMemoryStorage();
   const server = await startApiServer({ ...options, storage });
-  return {
+  const handle: TestApiServer = {
     url: server.url,
     server,
     storage,
@@ -48,8 +53,9 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
     close: async () => {
       await server.close();
       await storage.close();
-      await etcd?.stop();
+      await handle.etcd?.stop();
       await rm(dir, { recursive: true, force: true });
     },
   };
+  return handle;
 }

@@ -53,6 +53,11 @@ spec:
   stage: Idle
 `;
 
+/** Quotes an argument the way a shell user would type it. */
+function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
 interface Step {
   readonly title: string;
   readonly args: readonly string[];
@@ -139,7 +144,9 @@ export function demoCommand(): Command {
         say(`kubeconfig: ${lab.kubeconfigPath}\n`);
         for (const [index, step] of steps.entries()) {
           say(`── ${index + 1}/${steps.length} ${step.title}`);
-          say(`$ kubectl ${step.context ? `--context ${step.context} ` : ''}${step.args.join(' ')}`);
+          say(
+            `$ kubectl ${step.context ? `--context ${step.context} ` : ''}${step.args.map(shellQuote).join(' ')}`,
+          );
           const result = await runKubectl(step.args, {
             kubeconfig: lab.kubeconfigPath,
             ...(step.context ? { context: step.context } : {}),
