@@ -67,7 +67,22 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const { storage } = options;
   const clock: Clock = options.clock ?? { now: () => new Date() };
   const log = options.log ?? (() => undefined);
-  const objects = new ObjectStore(storage, clock);
+  const namespaceStates = new Map<string, 'Active' | 'Terminating'>();
+  const namespaceKey = /^(\/registry\/[^/]+\/)core\/namespaces\/([^/]+)$/;
+  const trackNamespace = (key: string, value: string | undefined): void => {
+    const match = namespaceKey.exec(key);
+    if (!match) return;
+    const id = `${match[1] ?? ''}${match[2] ?? ''}`;
+    if (value === undefined) namespaceStates.delete(id);
+    else
+      namespaceStates.set(
+        id,
+        (JSON.parse(value) as KubeObject).metadata.deletionTimestamp ? 'Terminating' : 'Active',
+      );
+  };
+  const objects = new ObjectStore(storage, clock, {
+    lookup: (prefix, namespace) => namespaceStates.get(`${prefix}${namespace}`),
+  });
 
   const startRevision = await storage.currentRevision();
   const everything = await storage.list('/registry/', { revision: startRevision });
@@ -75,6 +90,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const clusters = new Map<string, ClusterResources>();
   const core: ServerCore = { objects, hub, cluster: (name) => clusters.get(name) };
 
+  for (const kv of everything.items) trackNamespace(kv.key, kv.value);
+  hub.listen((events) => {
+    for (const event of events)
+      trackNamespace(
+        event.type === 'put' ? event.kv.key : event.key,
+        event.type === 'put' ? event.kv.value : undefined,
+      );
+  });
   const namespaces = new NamespaceLifecycle(core, log);
   const crds = new CrdLifecycle(core, log);
   const gc = new GarbageCollector(core, log);

@@ -12,7 +12,14 @@ export function kubeconfigFor(endpoints: readonly ClusterEndpoint[], currentCont
     apiVersion: 'v1',
     kind: 'Config',
     preferences: {},
-    clusters: endpoints.map((e) => ({ name: e.name, cluster: { server: e.server } })),
+    // Plain-HTTP loopback servers: client-node refuses http:// unless TLS verification is marked off.
+    clusters: endpoints.map((e) => ({
+      name: e.name,
+      cluster: {
+        server: e.server,
+        ...(e.server.startsWith('http:') ? { 'insecure-skip-tls-verify': true } : {}),
+      },
+    })),
     users: [{ name: 'lcm-admin', user: {} }],
     contexts: endpoints.map((e) => ({
       name: e.name,

@@ -104,8 +104,12 @@ function subresourceOf(type: ResourceType, info: ResourceRequest): Subresource |
   throw apiErrors.pathNotFound(`${type.resource}/${sub}`);
 }
 
-function listMeta(resourceVersion: string, continueToken?: string): JsonObject {
-  return { resourceVersion, ...(continueToken ? { continue: continueToken } : {}) };
+function listMeta(resourceVersion: string, continueToken?: string, remainingItemCount?: number): JsonObject {
+  return {
+    resourceVersion,
+    ...(continueToken ? { continue: continueToken } : {}),
+    ...(remainingItemCount !== undefined ? { remainingItemCount } : {}),
+  };
 }
 
 function patchObject(type: ResourceType, current: KubeObject, contentType: string, body: Buffer): KubeObject {
@@ -232,7 +236,7 @@ export async function handleResource(
           ? { resourceVersionMatch: query.get('resourceVersionMatch') ?? '' }
           : {}),
       });
-      const meta = listMeta(result.resourceVersion, result.continueToken);
+      const meta = listMeta(result.resourceVersion, result.continueToken, result.remainingItemCount);
       if (negotiated.table)
         return sendJson(response, 200, toTable(type, result.items, meta, { ...negotiated.table, now }));
       return sendJson(response, 200, {

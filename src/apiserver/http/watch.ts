@@ -9,7 +9,7 @@ import type { KubeObject } from '../object.ts';
 import { decode, selects, storageError, type ObjectStore, type Scope } from '../rest/objects.ts';
 import { resourcePrefix } from '../rest/keys.ts';
 import type { Selector } from '../selectors.ts';
-import type { WatchEvent } from '../storage/types.ts';
+import type { KeyValue, WatchEvent } from '../storage/types.ts';
 import { tableRow, tableColumns, type TableOptions } from '../table.ts';
 import type { WatchHub } from '../watch-hub.ts';
 
@@ -34,6 +34,47 @@ export interface WatchContext {
 }
 
 type EventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+
+/*
+ * One store event reaches every watcher of its resource: decode it and serialize each event line
+ * once, not once per watcher (1,000 watchers on one namespace is a normal controller fleet).
+ * Cached objects are shared, so nothing below mutates them.
+ */
+const decodedCache = new WeakMap<object, Map<string, KubeObject>>();
+const lineCache = new WeakMap<KubeObject, Map<EventType, string>>();
+
+function decodeShared(type: Scope['type'], kv: KeyValue, deletedAt?: number): KubeObject {
+  const key = `${type.group}/${type.version}/${deletedAt ?? ''}`;
+  let byVersion = decodedCache.get(kv);
+  if (byVersion === undefined) {
+    byVersion = new Map();
+    decodedCache.set(kv, byVersion);
+  }
+  let object = byVersion.get(key);
+  if (object === undefined) {
+    object = decode(type, kv);
+    if (deletedAt !== undefined) object.metadata.resourceVersion = String(deletedAt);
+    byVersion.set(key, object);
+  }
+  return object;
+}
+
+function eventLine(type: EventType, object: unknown): string {
+  if (typeof object !== 'object' || object === null || !('metadata' in object))
+    return `${JSON.stringify({ type, object })}\n`;
+  const kube = object as KubeObject;
+  let byType = lineCache.get(kube);
+  if (byType === undefined) {
+    byType = new Map();
+    lineCache.set(kube, byType);
+  }
+  let line = byType.get(type);
+  if (line === undefined) {
+    line = `${JSON.stringify({ type, object })}\n`;
+    byType.set(type, line);
+  }
+  return line;
+}
 
 export async function serveWatch(
   context: WatchContext,
@@ -65,7 +106,7 @@ export async function serveWatch(
   const lines: string[] = [];
   const send = (type: EventType, object: unknown): void => {
     if (ended) return;
-    lines.push(`${JSON.stringify({ type, object })}\n`);
+    lines.push(eventLine(type, object));
     if (lines.length === 1) {
       // Batch what arrives in one tick into one write.
       setImmediate(() => {
@@ -127,17 +168,16 @@ export async function serveWatch(
   const onEvents = (events: readonly WatchEvent[]): void => {
     for (const event of events) {
       if (event.type === 'put') {
-        const object = decode(scope.type, event.kv);
+        const object = decodeShared(scope.type, event.kv);
         const now = matchesObject(object);
-        const before = event.prev ? matchesObject(decode(scope.type, event.prev)) : false;
+        const before = event.prev ? matchesObject(decodeShared(scope.type, event.prev)) : false;
         if (now) send(before ? 'MODIFIED' : 'ADDED', render(object));
         else if (before) send('DELETED', render(object));
         lastRevision = event.kv.modRevision;
       } else {
         lastRevision = event.revision;
         if (event.prev === undefined) continue;
-        const object = decode(scope.type, event.prev);
-        object.metadata.resourceVersion = String(event.revision);
+        const object = decodeShared(scope.type, event.prev, event.revision);
         if (matchesObject(object)) send('DELETED', render(object));
       }
     }

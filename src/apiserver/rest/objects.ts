@@ -52,6 +52,8 @@ export interface ListResult {
   readonly items: KubeObject[];
   readonly resourceVersion: string;
   readonly continueToken?: string;
+  /** Objects after this page (only for unfiltered lists, as Kubernetes reports it). */
+  readonly remainingItemCount?: number;
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -169,10 +171,17 @@ function withoutVolatile(object: KubeObject, keepStatus: boolean): unknown {
   return keepStatus ? { ...rest, status } : rest;
 }
 
+/** What the server's watch knows of namespaces, so creates need not read them from the store. */
+export interface NamespaceStates {
+  /** undefined: not known (yet) — the store is asked. */
+  lookup(clusterKeyPrefix: string, namespace: string): 'Active' | 'Terminating' | undefined;
+}
+
 export class ObjectStore {
   constructor(
     readonly storage: Storage,
     private readonly clock: Clock,
+    private readonly namespaceStates?: NamespaceStates,
   ) {}
 
   private key(scope: Scope, name: string): string {
@@ -222,6 +231,7 @@ export class ObjectStore {
     let readAt = revision;
     let lastKey: string | undefined;
     let more = false;
+    let remaining: number | undefined;
     try {
       for (;;) {
         const page = await this.storage.list(prefix, {
@@ -230,17 +240,20 @@ export class ObjectStore {
           ...(after !== undefined ? { after } : {}),
         });
         readAt = page.revision;
+        let consumed = 0;
         for (const kv of page.items) {
           if (limit > 0 && items.length >= limit) {
             more = true;
             break;
           }
+          consumed++;
           lastKey = kv.key;
           const object = decode(scope.type, kv);
           if (selects(scope.type, object, options)) items.push(object);
         }
         if (more || !page.more || page.items.length === 0) {
           more ||= page.more && limit > 0 && items.length >= limit;
+          if (page.remaining !== undefined) remaining = page.remaining + page.items.length - consumed;
           break;
         }
         after = page.items[page.items.length - 1]?.key;
@@ -258,6 +271,9 @@ export class ObjectStore {
       resourceVersion: String(readAt),
       ...(more && lastKey !== undefined
         ? { continueToken: encodeContinue({ rv: readAt, start: lastKey.slice(prefix.length) }) }
+        : {}),
+      ...(more && remaining !== undefined && !options.labelSelector && !options.fieldSelector
+        ? { remainingItemCount: remaining }
         : {}),
     };
   }
@@ -294,6 +310,8 @@ export class ObjectStore {
   private async requireActiveNamespace(scope: Scope, name: string): Promise<void> {
     const namespaceType = scope.cluster.find('', 'v1', 'namespaces');
     if (namespaceType === undefined || scope.namespace === undefined) return;
+    const known = this.namespaceStates?.lookup(scope.cluster.keyPrefix, scope.namespace);
+    if (known === 'Active') return;
     const ns = await this.tryGet(
       { cluster: scope.cluster, type: namespaceType, namespace: undefined },
       scope.namespace,

@@ -90,6 +90,11 @@ export function createEtcdStorage(options: EtcdStorageOptions): Promise<Storage>
   const client = new Etcd3({
     hosts: options.endpoints,
     faultHandling: { host: () => noop, global: noop },
+    // gRPC's 4 MiB default would fail any list over 4 MiB (10k ConfigMaps); kube-apiserver allows 2 GiB.
+    grpcOptions: {
+      'grpc.max_receive_message_length': 2 ** 31 - 1,
+      'grpc.max_send_message_length': 2 ** 31 - 1,
+    },
     defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + timeoutMs }),
   });
   const kv = client.kv;
@@ -117,7 +122,8 @@ export function createEtcdStorage(options: EtcdStorageOptions): Promise<Storage>
       const current = await currentRevision().catch(() => requested - 1);
       return new FutureRevisionError(requested, current);
     }
-    if (isUnavailable(error)) return new StorageUnavailableError(backend, error);
+    if (isUnavailable(error) && !message.includes('RESOURCE_EXHAUSTED'))
+      return new StorageUnavailableError(backend, error);
     return error instanceof Error ? error : new Error(message);
   }
 
@@ -174,6 +180,7 @@ export function createEtcdStorage(options: EtcdStorageOptions): Promise<Storage>
           items: response.kvs.map(toKeyValue),
           revision: requested ?? Number(response.header.revision),
           more: response.more,
+          remaining: Math.max(0, Number(response.count) - response.kvs.length),
         };
       }, requested);
     },

@@ -263,18 +263,15 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
       const after = listOptions.after;
       const startAfter = after !== undefined && after >= prefix;
       const items: KeyValue[] = [];
-      let more = false;
+      let remaining = 0;
       for (const key of keys.from(startAfter ? after : prefix, !startAfter)) {
         if (!key.startsWith(prefix)) break;
         const kv = visibleAt(histories.get(key) ?? [], at);
         if (!kv) continue;
-        if (limit > 0 && items.length >= limit) {
-          more = true;
-          break;
-        }
-        items.push(kv);
+        if (limit > 0 && items.length >= limit) remaining++;
+        else items.push(kv);
       }
-      return { items, revision: at, more };
+      return { items, revision: at, more: remaining > 0, remaining };
     },
 
     // eslint-disable-next-line @typescript-eslint/require-await -- the contract is async

@@ -28,6 +28,8 @@ export interface ListResult {
   readonly revision: number;
   /** True when more keys under the prefix follow the last returned item. */
   readonly more: boolean;
+  /** How many keys under the prefix follow the last returned item (for remainingItemCount). */
+  readonly remaining?: number;
 }
 
 export type WatchEvent =
