@@ -28,6 +28,8 @@ export interface EtcdProcess {
   readonly pid: number;
   readonly dataDir: string;
   readonly logFile: string;
+  /** Resolves when the etcd process exits, for whatever reason (supervisors restart it). */
+  readonly exited: Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>;
   /** SIGTERM, then SIGKILL if etcd has not exited after `timeoutMs` (default 5 s). */
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -172,7 +174,7 @@ async function startOnce(
       );
     }
     if (await healthy(endpoint)) {
-      return { endpoint, clientPort, peerPort, pid, dataDir: options.dataDir, logFile, stop };
+      return { endpoint, clientPort, peerPort, pid, dataDir: options.dataDir, logFile, exited, stop };
     }
     await sleep(50);
   }
