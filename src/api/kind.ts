@@ -136,7 +136,8 @@ export function kindSchema<S extends TSchema, T extends TSchema>(
     {
       apiVersion: Type.Optional(Type.String()),
       kind: Type.Optional(Type.String()),
-      metadata: Type.Optional(Type.Object({}, { 'x-kubernetes-preserve-unknown-fields': true })),
+      // Kubernetes allows the root metadata schema to say nothing but `type: object`.
+      metadata: Type.Optional(Type.Unsafe<Record<string, unknown>>({ type: 'object' })),
       spec: Type.Optional(spec),
       ...(status ? { status: Type.Optional(status) } : {}),
     },

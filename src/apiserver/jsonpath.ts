@@ -1,8 +1,16 @@
 /** Kubernetes JSONPath (as in CRD additionalPrinterColumns: `.status.conditions[?(@.type=="Ready")].status`). */
 import { JSONPath } from 'jsonpath-plus';
 
+/** `.metadata.annotations.a\.b/c` (kubectl's escaped dot) → `.metadata.annotations['a.b/c']`. */
+function unescapeDots(path: string): string {
+  return path.replace(
+    /\.((?:[^.[\]\\]|\\\.)*\\\.(?:[^.[\]\\]|\\\.)*)/g,
+    (_match, name: string) => `['${name.replace(/\\\./g, '.')}']`,
+  );
+}
+
 function toJsonPathPlus(path: string): string {
-  const trimmed = path.trim().replace(/^\{(.*)\}$/, '$1');
+  const trimmed = unescapeDots(path.trim().replace(/^\{(.*)\}$/, '$1'));
   return trimmed.startsWith('$')
     ? trimmed
     : `$${trimmed.startsWith('.') || trimmed.startsWith('[') ? '' : '.'}${trimmed}`;

@@ -71,7 +71,6 @@ export function normalizeCrd(crd: KubeObject): void {
 }
 
 const printerColumnTypes = ['integer', 'number', 'string', 'boolean', 'date'];
-const simpleJsonPath = /^\.[a-zA-Z0-9_.\-[\]'"?()@=!<> ]*$/;
 
 function validateVersion(version: CrdVersion, path: string): FieldError[] {
   const errors: FieldError[] = [];
@@ -95,9 +94,7 @@ function validateVersion(version: CrdVersion, path: string): FieldError[] {
     }
     if (!c.jsonPath) errors.push(fieldError.required(childPath(columnPath, 'jsonPath')));
     else {
-      const problem = simpleJsonPath.test(c.jsonPath)
-        ? jsonPathError(c.jsonPath)
-        : 'must be a simple json path starting with .';
+      const problem = jsonPathError(c.jsonPath);
       if (problem) errors.push(fieldError.invalid(childPath(columnPath, 'jsonPath'), c.jsonPath, problem));
     }
   });
