@@ -1,0 +1,10 @@
+/** ran.openshift.io (TALM): ClusterGroupUpgrade and PreCachingConfig. */
+import type { KindDefinition } from '../kind.ts';
+import { clusterGroupUpgradeKind } from './cluster-group-upgrade.ts';
+import { preCachingConfigKind } from './pre-caching-config.ts';
+
+export * as ran from './constants.ts';
+export * from './cluster-group-upgrade.ts';
+export * from './pre-caching-config.ts';
+
+export const kinds: readonly KindDefinition[] = [clusterGroupUpgradeKind, preCachingConfigKind];

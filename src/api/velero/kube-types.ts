@@ -1,0 +1,96 @@
+/**
+ * Kubernetes core/meta types that several of our kinds embed (velero, OADP, TALM, MCO). They are not
+ * in kind.ts yet; until they are, the groups share these.
+ */
+import { Type, type Static, type TObject } from '@sinclair/typebox';
+import { StringMap } from '../kind.ts';
+
+/** metav1.LabelSelectorRequirement. */
+export const LabelSelectorRequirement = Type.Object({
+  key: Type.String({ description: 'key is the label key that the selector applies to.' }),
+  operator: Type.String({
+    description:
+      "operator represents a key's relationship to a set of values (In, NotIn, Exists, DoesNotExist).",
+  }),
+  values: Type.Optional(
+    Type.Array(Type.String(), {
+      description: 'values is an array of string values.',
+      'x-kubernetes-list-type': 'atomic',
+    }),
+  ),
+});
+
+/** metav1.LabelSelector. */
+export const LabelSelector = Type.Object(
+  {
+    matchExpressions: Type.Optional(
+      Type.Array(LabelSelectorRequirement, {
+        description: 'matchExpressions is a list of label selector requirements. The requirements are ANDed.',
+        'x-kubernetes-list-type': 'atomic',
+      }),
+    ),
+    matchLabels: Type.Optional(StringMap({ description: 'matchLabels is a map of {key,value} pairs.' })),
+  },
+  { 'x-kubernetes-map-type': 'atomic' },
+);
+export type LabelSelector = Static<typeof LabelSelector>;
+
+/** corev1.SecretKeySelector. */
+export const SecretKeySelector = Type.Object(
+  {
+    key: Type.String({ description: 'The key of the secret to select from.' }),
+    name: Type.Optional(Type.String({ description: 'Name of the referent.' })),
+    optional: Type.Optional(
+      Type.Boolean({ description: 'Specify whether the Secret or its key must be defined' }),
+    ),
+  },
+  { 'x-kubernetes-map-type': 'atomic' },
+);
+export type SecretKeySelector = Static<typeof SecretKeySelector>;
+
+/** corev1.TypedLocalObjectReference. */
+export const TypedLocalObjectReference = Type.Object(
+  {
+    apiGroup: Type.Optional(
+      Type.String({ description: 'APIGroup is the group for the resource being referenced.' }),
+    ),
+    kind: Type.String({ description: 'Kind is the type of resource being referenced' }),
+    name: Type.String({ description: 'Name is the name of resource being referenced' }),
+  },
+  { 'x-kubernetes-map-type': 'atomic' },
+);
+
+/** metav1.Duration: a Go duration string ("720h0m0s", "10m"). */
+export function Duration(description: string) {
+  return Type.String({ description });
+}
+
+/** The ObjectMeta fields our controllers read; the rest is kept as-is. */
+export interface ObjectMeta {
+  name?: string;
+  generateName?: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  finalizers?: string[];
+  [field: string]: unknown;
+}
+
+/** A custom resource's TS shape from its spec and status types. */
+export interface KindObject<Spec, Status = never> {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: ObjectMeta;
+  spec?: Spec;
+  status?: Status;
+}
+
+/** A kindSchema whose spec is required, as upstream's `+required` spec fields make it. */
+export function requireSpec<T extends TObject>(schema: T): T {
+  return { ...schema, required: [...(schema.required ?? []), 'spec'] };
+}
