@@ -100,7 +100,7 @@ describe('seed manifests against a real server with every CRD installed', () => 
       });
       if (reply.status !== 201 || reply.headers.warning !== undefined) {
         refused.push(
-          `${file} (${object.kind}): ${reply.status} ${String(reply.body.message ?? reply.headers.warning)}`,
+          `${file} (${object.kind}): ${reply.status} ${reply.text} ${String(reply.headers.warning ?? '')}`,
         );
       }
     }
