@@ -4,7 +4,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { Conditions, kindSchema, type KindDefinition } from '../kind.ts';
-import { requireSpec, type KindObject } from '../velero/kube-types.ts';
+import { requireSpec, type KindObject } from '../kube-types.ts';
 import { defaultNumberOfUsersToReport, group, maxNumberOfUsersToReport, version } from './constants.ts';
 
 const RequestCount = (description: string) => Type.Integer({ format: 'int64', minimum: 0, description });

@@ -2,7 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 
 import { FreeForm, StringEnum, Timestamp, kindSchema, type KindDefinition } from '../kind.ts';
-import type { Resource } from '../hypershift/resource.ts';
+import type { Resource } from '../kube-types.ts';
 import { ActionTypes, actionGroup, viewActionVersion } from './constants.ts';
 
 export const ActionSpec = Type.Object({

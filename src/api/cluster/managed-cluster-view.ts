@@ -2,7 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 
 import { Conditions, kindSchema, type KindDefinition } from '../kind.ts';
-import type { Resource } from '../hypershift/resource.ts';
+import type { Resource } from '../kube-types.ts';
 import { viewActionVersion, viewGroup } from './constants.ts';
 
 export const ViewScope = Type.Object({

@@ -10,7 +10,7 @@ import {
   type KindDefinition,
   type PrinterColumn,
 } from '../kind.ts';
-import type { Resource } from '../hypershift/resource.ts';
+import type { Resource } from '../kube-types.ts';
 import { TaintEffects, group, version } from './constants.ts';
 
 export const ClientConfig = Type.Object({

@@ -1,7 +1,7 @@
 /** ClusterOperator (config.openshift.io/v1): one platform component's health as the CVO collects it. */
 import { Type, type Static } from '@sinclair/typebox';
 import { FreeForm, kindSchema, type KindDefinition } from '../kind.ts';
-import { requireSpec, type KindObject } from '../velero/kube-types.ts';
+import { requireSpec, type KindObject } from '../kube-types.ts';
 import { ClusterOperatorStatusConditions } from './cluster-version.ts';
 import { group, version } from './constants.ts';
 

@@ -4,7 +4,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { Condition, StringEnum, Timestamp, kindSchema, type KindDefinition } from '../kind.ts';
-import { requireSpec, type KindObject } from '../velero/kube-types.ts';
+import { requireSpec, type KindObject } from '../kube-types.ts';
 import {
   architectures,
   capabilities,

@@ -1,7 +1,7 @@
 /** FeatureGate (config.openshift.io/v1, named `cluster`): which feature set the cluster runs. */
 import { Type, type Static } from '@sinclair/typebox';
 import { Conditions, StringEnum, kindSchema, type KindDefinition } from '../kind.ts';
-import { requireSpec, type KindObject } from '../velero/kube-types.ts';
+import { requireSpec, type KindObject } from '../kube-types.ts';
 import { featureSets, group, version } from './constants.ts';
 
 const FeatureGateName = Type.String({ pattern: '^([A-Za-z0-9-]+\\.)*[A-Za-z0-9-]+\\.?$' });

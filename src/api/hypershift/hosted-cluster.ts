@@ -39,7 +39,7 @@ import { DNSSpec } from './dns.ts';
 import { EtcdSpec } from './etcd.ts';
 import { ClusterNetworking } from './networking.ts';
 import { PlatformSpec } from './platform.ts';
-import type { Resource } from './resource.ts';
+import type { Resource } from '../kube-types.ts';
 import { ServicePublishingStrategyMapping } from './services.ts';
 
 export const ClusterAutoscaling = Type.Object({

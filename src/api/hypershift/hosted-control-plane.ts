@@ -31,7 +31,7 @@ import { EtcdSpec } from './etcd.ts';
 import { DNSSpec } from './dns.ts';
 import { ClusterNetworking } from './networking.ts';
 import { PlatformSpec } from './platform.ts';
-import type { Resource } from './resource.ts';
+import type { Resource } from '../kube-types.ts';
 import { ServicePublishingStrategyMapping } from './services.ts';
 
 const KubeconfigSecretRef = Type.Object({

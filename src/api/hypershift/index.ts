@@ -35,4 +35,4 @@ export type {
 } from './cluster-version-status.ts';
 export type { ClusterConfiguration, IdentityProvider, OAuthSpec } from './cluster-configuration.ts';
 export type { PlatformType } from './platform.ts';
-export type { ObjectMeta, Resource } from './resource.ts';
+export type { ObjectMeta, Resource } from '../kube-types.ts';

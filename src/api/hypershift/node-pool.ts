@@ -19,7 +19,7 @@ import {
 import { Duration, PausedUntil, immutable, localRef, release, rules } from './common.ts';
 import { group, servedVersions, storageVersion } from './constants.ts';
 import { NodePoolPlatform } from './platform.ts';
-import type { Resource } from './resource.ts';
+import type { Resource } from '../kube-types.ts';
 
 export const UpgradeTypes = ['Replace', 'InPlace'] as const;
 export type UpgradeType = (typeof UpgradeTypes)[number];

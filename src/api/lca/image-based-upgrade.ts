@@ -1,7 +1,7 @@
 /** ImageBasedUpgrade (lca.openshift.io/v1): the target cluster's request to move through the IBU stages. */
 import { Type, type Static } from '@sinclair/typebox';
 import { Conditions, StringEnum, Timestamp, kindSchema, type KindDefinition } from '../kind.ts';
-import type { KindObject } from '../velero/kube-types.ts';
+import type { KindObject } from '../kube-types.ts';
 import { group, stages, validationMessages, version } from './constants.ts';
 
 export const ConfigMapRef = Type.Object(

@@ -1,7 +1,7 @@
 /** SeedGenerator (lca.openshift.io/v1): on a seed cluster, builds and pushes the seed image. */
 import { Type, type Static } from '@sinclair/typebox';
 import { Conditions, Timestamp, kindSchema, type KindDefinition } from '../kind.ts';
-import type { KindObject } from '../velero/kube-types.ts';
+import type { KindObject } from '../kube-types.ts';
 import { group, validationMessages, version } from './constants.ts';
 
 const imagePullSpec = { minLength: 1, pattern: '^([a-z0-9]+://)?[\\S]+$' } as const;

@@ -4,7 +4,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { IntOrString, Timestamp, kindSchema, type KindDefinition } from '../kind.ts';
-import { LabelSelector, requireSpec, type KindObject } from '../velero/kube-types.ts';
+import { LabelSelector, requireSpec, type KindObject } from '../kube-types.ts';
 import { group, version } from './constants.ts';
 
 const ObjectReferenceFields = {

@@ -1,7 +1,7 @@
 /** MachineConfig (machineconfiguration.openshift.io/v1, cluster-scoped): a piece of node OS configuration. */
 import { Type, type Static } from '@sinclair/typebox';
 import { FreeForm, kindSchema, type KindDefinition } from '../kind.ts';
-import type { KindObject } from '../velero/kube-types.ts';
+import type { KindObject } from '../kube-types.ts';
 import { group, version } from './constants.ts';
 
 export const MachineConfigSpec = Type.Object(

@@ -5,7 +5,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Conditions, FreeForm, StringEnum, StringMap, kindSchema, type KindDefinition } from '../kind.ts';
 import { BackupStorageLocationSpec } from '../velero/backup-storage-location.ts';
-import { SecretKeySelector, type KindObject } from '../velero/kube-types.ts';
+import { SecretKeySelector, type KindObject } from '../kube-types.ts';
 import {
   defaultPlugins,
   group,

@@ -2,7 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 
 import { Conditions, FreeForm, StringEnum, kindSchema, type KindDefinition } from '../kind.ts';
-import type { Resource } from '../hypershift/resource.ts';
+import type { Resource } from '../kube-types.ts';
 import { UpgradeStrategies, group, v1 } from './constants.ts';
 
 export const OperatorGroupSpec = Type.Object(

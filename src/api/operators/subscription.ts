@@ -10,7 +10,7 @@ import {
   type KindDefinition,
   type PrinterColumn,
 } from '../kind.ts';
-import type { Resource } from '../hypershift/resource.ts';
+import type { Resource } from '../kube-types.ts';
 import { Approvals, group, v1alpha1 } from './constants.ts';
 
 export const SubscriptionConfig = Type.Object(

@@ -9,7 +9,7 @@ import {
   type KindDefinition,
   type PrinterColumn,
 } from '../kind.ts';
-import type { Resource } from '../hypershift/resource.ts';
+import type { Resource } from '../kube-types.ts';
 import { ComplianceStates, RemediationActions, group, version } from './constants.ts';
 
 export const PolicyDependency = Type.Object({

@@ -12,7 +12,7 @@ import {
   kindSchema,
   type KindDefinition,
 } from '../kind.ts';
-import { LabelSelector, type KindObject } from '../velero/kube-types.ts';
+import { LabelSelector, type KindObject } from '../kube-types.ts';
 import { batchTimeoutActions, defaultTimeoutMinutes, group, version } from './constants.ts';
 
 export const NamespacedCR = Type.Object(

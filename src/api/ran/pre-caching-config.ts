@@ -1,7 +1,7 @@
 /** PreCachingConfig (ran.openshift.io/v1alpha1): extra pre-caching settings a ClusterGroupUpgrade refers to. */
 import { Type, type Static } from '@sinclair/typebox';
 import { kindSchema, type KindDefinition } from '../kind.ts';
-import type { KindObject } from '../velero/kube-types.ts';
+import type { KindObject } from '../kube-types.ts';
 import { group, version } from './constants.ts';
 
 export const PreCachingConfigSpec = Type.Object(

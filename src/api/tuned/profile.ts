@@ -2,7 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 
 import { kindSchema, type KindDefinition, type PrinterColumn } from '../kind.ts';
-import type { Resource } from '../hypershift/resource.ts';
+import type { Resource } from '../kube-types.ts';
 import { group, version } from './constants.ts';
 import { TunedProfile, TunedStatusCondition } from './tuned.ts';
 

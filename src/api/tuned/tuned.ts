@@ -5,7 +5,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 
 import { FreeForm, StringEnum, StringMap, Timestamp, kindSchema, type KindDefinition } from '../kind.ts';
-import type { Resource } from '../hypershift/resource.ts';
+import type { Resource } from '../kube-types.ts';
 import { group, version } from './constants.ts';
 
 export const TunedProfile = Type.Object({

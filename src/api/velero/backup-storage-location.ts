@@ -7,7 +7,7 @@ import {
   group,
   version,
 } from './constants.ts';
-import { Duration, SecretKeySelector, type KindObject } from './kube-types.ts';
+import { Duration, SecretKeySelector, type KindObject } from '../kube-types.ts';
 
 export const ObjectStorageLocation = Type.Object(
   {

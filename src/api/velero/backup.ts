@@ -2,7 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum, StringMap, Timestamp, kindSchema, type KindDefinition } from '../kind.ts';
 import { backupPhases, group, hookErrorModes, version } from './constants.ts';
-import { Duration, LabelSelector, TypedLocalObjectReference, type KindObject } from './kube-types.ts';
+import { Duration, LabelSelector, TypedLocalObjectReference, type KindObject } from '../kube-types.ts';
 
 /** Upstream marks these lists `+nullable`: clients (and velero itself) send null for "unset". */
 export const NullableStrings = (description: string) =>

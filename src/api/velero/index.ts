@@ -8,6 +8,6 @@ export * as velero from './constants.ts';
 export * from './backup.ts';
 export * from './restore.ts';
 export * from './backup-storage-location.ts';
-export * from './kube-types.ts';
+export * from '../kube-types.ts';
 
 export const kinds: readonly KindDefinition[] = [backupKind, restoreKind, backupStorageLocationKind];

@@ -3,7 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { FreeForm, StringEnum, StringMap, Timestamp, kindSchema, type KindDefinition } from '../kind.ts';
 import { NullableStrings } from './backup.ts';
 import { group, restorePhases, version } from './constants.ts';
-import { Duration, LabelSelector, TypedLocalObjectReference, type KindObject } from './kube-types.ts';
+import { Duration, LabelSelector, TypedLocalObjectReference, type KindObject } from '../kube-types.ts';
 
 export const RestoreSpec = Type.Object(
   {

@@ -1,9 +1,10 @@
 /**
- * Kubernetes core/meta types that several of our kinds embed (velero, OADP, TALM, MCO). They are not
- * in kind.ts yet; until they are, the groups share these.
+ * Kubernetes core/meta types that many of our kinds embed, and the TS shape of a stored object of
+ * one of our kinds (`kindSchema` erases spec/status types, so kind modules declare
+ * `type X = KindObject<Static<Spec>, Static<Status>>`).
  */
 import { Type, type Static, type TObject } from '@sinclair/typebox';
-import { StringMap } from '../kind.ts';
+import { StringMap } from './kind.ts';
 
 /** metav1.LabelSelectorRequirement. */
 export const LabelSelectorRequirement = Type.Object({
@@ -78,6 +79,14 @@ export interface ObjectMeta {
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
   finalizers?: string[];
+  ownerReferences?: {
+    apiVersion: string;
+    kind: string;
+    name: string;
+    uid: string;
+    controller?: boolean;
+    blockOwnerDeletion?: boolean;
+  }[];
   [field: string]: unknown;
 }
 
@@ -89,6 +98,9 @@ export interface KindObject<Spec, Status = never> {
   spec?: Spec;
   status?: Status;
 }
+
+/** Same as KindObject (the name the hosted-control-plane kinds use). */
+export type Resource<Spec, Status = never> = KindObject<Spec, Status>;
 
 /** A kindSchema whose spec is required, as upstream's `+required` spec fields make it. */
 export function requireSpec<T extends TObject>(schema: T): T {
