@@ -4,36 +4,16 @@
  * versions, the status and scale subresources, explain, and CRD deletion.
  */
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
-import { runKubectl, type KubectlResult } from '../../src/lab/kubectl.ts';
+import type { KubectlResult } from '../../src/lab/kubectl.ts';
+import { kubectlSession } from '../support/kubectl.ts';
 import { startTestApiServer, type TestApiServer } from '../support/apiserver.ts';
 
 let api: TestApiServer;
 let kubeconfig: string;
 
-interface Invocation {
-  readonly context?: string;
-  readonly stdin?: string;
-}
-
-/** kubectl with a discovery cache private to this server, so a reused port never sees stale types. */
-function kubectl(args: readonly string[], options: Invocation = {}): Promise<KubectlResult> {
-  return runKubectl(['--cache-dir', path.join(api.dir, 'kube-cache'), ...args], { kubeconfig, ...options });
-}
-
-async function ok(args: readonly string[], options: Invocation = {}): Promise<string> {
-  const result = await kubectl(args, options);
-  assert.equal(result.code, 0, `kubectl ${args.join(' ')} failed:\n${result.stderr}`);
-  return result.stdout;
-}
-
-async function fails(args: readonly string[], options: Invocation = {}): Promise<string> {
-  const result = await kubectl(args, options);
-  assert.equal(result.code, 1, `kubectl ${args.join(' ')} should fail; stdout:\n${result.stdout}`);
-  return result.stderr;
-}
+const { kubectl, ok, fails } = kubectlSession(() => ({ dir: api.dir, kubeconfig }));
 
 function apply(object: unknown): Promise<KubectlResult> {
   return kubectl(['apply', '-f', '-'], { stdin: JSON.stringify(object) });

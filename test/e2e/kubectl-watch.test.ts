@@ -6,9 +6,10 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runKubectl, spawnKubectl, type KubectlResult } from '../../src/lab/kubectl.ts';
+import { spawnKubectl } from '../../src/lab/kubectl.ts';
 import { eventually } from '../support/http.ts';
 import { startTestApiServer, type TestApiServer } from '../support/apiserver.ts';
+import { kubectlSession } from '../support/kubectl.ts';
 
 let api: TestApiServer;
 let kubeconfig: string;
@@ -17,15 +18,7 @@ function cacheArgs(): string[] {
   return ['--cache-dir', path.join(api.dir, 'kube-cache')];
 }
 
-function kubectl(args: readonly string[]): Promise<KubectlResult> {
-  return runKubectl([...cacheArgs(), ...args], { kubeconfig });
-}
-
-async function ok(args: readonly string[]): Promise<string> {
-  const result = await kubectl(args);
-  assert.equal(result.code, 0, `kubectl ${args.join(' ')} failed:\n${result.stderr}`);
-  return result.stdout;
-}
+const { kubectl, ok } = kubectlSession(() => ({ dir: api.dir, kubeconfig }));
 
 /** A long-running kubectl whose output accumulates for assertions; stopped by its own handle. */
 interface RunningKubectl {
