@@ -88,6 +88,11 @@ export function IntOrString(options: SchemaOptions = {}) {
   return Type.Unsafe<number | string>({ ...options, 'x-kubernetes-int-or-string': true });
 }
 
+/** A field that may be `null` (`+nullable` upstream): clients such as velero send explicit nulls. */
+export function Nullable<T extends TSchema>(schema: T) {
+  return Type.Unsafe<Static<T> | null>({ ...schema, nullable: true });
+}
+
 /** RFC 3339 timestamps. */
 export function Timestamp(options: SchemaOptions = {}) {
   return Type.String({ ...options, format: 'date-time' });

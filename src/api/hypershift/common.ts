@@ -1,5 +1,5 @@
 /** Small schemas shared by HostedCluster, HostedControlPlane and NodePool. */
-import { Type, type TSchema, type Static, type SchemaOptions } from '@sinclair/typebox';
+import { Type, type Static, type SchemaOptions } from '@sinclair/typebox';
 
 import { StringEnum, StringMap } from '../kind.ts';
 
@@ -24,9 +24,7 @@ export function immutableOnceSet(message: string): ValidationRule {
 }
 
 /** A field that may be null (`+nullable`), typed accordingly. */
-export function Nullable<T extends TSchema>(schema: T) {
-  return Type.Unsafe<Static<T> | null>({ ...schema, nullable: true });
-}
+export { Nullable } from '../kind.ts';
 
 /** A `{name}` reference to an object in the same namespace (corev1.LocalObjectReference). */
 export function localRef(description?: string) {
