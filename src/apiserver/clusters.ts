@@ -21,11 +21,31 @@ export class ClusterResources {
   private readonly crdTypes = new Map<string, ResourceType[]>();
   private byVersionCache: Map<string, ResourceType> | undefined;
 
-  constructor(readonly name: string) {}
+  /**
+   * Why the cluster does not answer right now (a simulated host rebooting), or undefined when it does.
+   */
+  unavailable: string | undefined;
+
+  /**
+   * @param backing the key space the cluster serves: its own name by default; a simulated host
+   *   serves the key space of its booted stateroot (`<host>@<stateroot>`), so a reboot into another
+   *   stateroot serves that stateroot's state and a rollback returns the exact previous one.
+   */
+  constructor(
+    readonly name: string,
+    public backing: string = name,
+  ) {}
 
   /** Where this cluster's objects live in the store. */
   get keyPrefix(): string {
-    return `/registry/${this.name}/`;
+    return backingPrefix(this.backing);
+  }
+
+  /** Forgets the CRDs of the previous backing (the caller loads the new one's). */
+  switchBacking(backing: string): void {
+    this.backing = backing;
+    this.crdTypes.clear();
+    this.byVersionCache = undefined;
   }
 
   all(): ResourceType[] {
@@ -67,6 +87,21 @@ export class ClusterResources {
     this.crdTypes.delete(name);
     this.byVersionCache = undefined;
   }
+}
+
+export function backingPrefix(backing: string): string {
+  return `/registry/${backing}/`;
+}
+
+const backingRe = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(@[a-zA-Z0-9]([-a-zA-Z0-9._]*[a-zA-Z0-9])?)?$/;
+
+/** `<cluster>` or `<cluster>@<stateroot>` (stateroots look like `rhcos_4.16.1`). */
+export function backingNameErrors(backing: string): string[] {
+  return backingRe.test(backing) && backing.length <= 253
+    ? []
+    : [
+        `"${backing}" is not a valid backing: <cluster name>[@<stateroot>] with letters, digits, '-', '_' and '.'`,
+      ];
 }
 
 export function logicalClusterNameErrors(name: string): string[] {

@@ -4,7 +4,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ClusterResources, hubClusterName, logicalClusterNameErrors } from './clusters.ts';
+import { backingNameErrors, ClusterResources, hubClusterName, logicalClusterNameErrors } from './clusters.ts';
+import { adminApi, type ClusterRecord } from './admin.ts';
 import { CrdLifecycle } from './controllers/crd-lifecycle.ts';
 import type { ServerCore } from './controllers/core.ts';
 import { GarbageCollector } from './controllers/garbage-collector.ts';
@@ -42,7 +43,8 @@ export interface ApiServer {
   readonly objects: ObjectStore;
   readonly hub: WatchHub;
   clusterNames(): string[];
-  ensureCluster(name: string): Promise<ClusterResources>;
+  /** Serves a logical cluster (created when missing), optionally from another backing key space. */
+  ensureCluster(name: string, backing?: string): Promise<ClusterResources>;
   /** Compacts the store to `revision` and tells the watch hub (tests, benchmarks). */
   compact(revision: number): Promise<void>;
   close(): Promise<void>;
@@ -88,7 +90,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const everything = await storage.list('/registry/', { revision: startRevision });
   const hub = new WatchHub(storage, '/registry/', startRevision);
   const clusters = new Map<string, ClusterResources>();
-  const core: ServerCore = { objects, hub, cluster: (name) => clusters.get(name) };
+  const core: ServerCore = {
+    objects,
+    hub,
+    // Keys name the backing; only the backing a cluster serves right now is reconciled.
+    cluster: (segment) => byBacking(segment),
+  };
 
   for (const kv of everything.items) trackNamespace(kv.key, kv.value);
   hub.listen((events) => {
@@ -102,49 +109,86 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const crds = new CrdLifecycle(core, log);
   const gc = new GarbageCollector(core, log);
 
-  async function ensureCluster(name: string): Promise<ClusterResources> {
-    const existing = clusters.get(name);
-    if (existing) return existing;
-    const problems = logicalClusterNameErrors(name);
-    if (problems.length > 0)
-      throw new Error(`invalid logical cluster name "${name}": ${problems.join('; ')}`);
-    const cluster = new ClusterResources(name);
-    clusters.set(name, cluster);
-    const record = await storage.get(`${clusterRecordPrefix}${name}`);
-    if (record === undefined) {
-      try {
-        await storage.create(
-          `${clusterRecordPrefix}${name}`,
-          JSON.stringify({ name, createdAt: clock.now().toISOString() }),
-        );
-      } catch {
-        // created concurrently: fine
+  const byBacking = (segment: string): ClusterResources | undefined => {
+    for (const cluster of clusters.values()) if (cluster.backing === segment) return cluster;
+    return undefined;
+  };
+
+  async function writeRecord(cluster: ClusterResources): Promise<void> {
+    const key = `${clusterRecordPrefix}${cluster.name}`;
+    const record: ClusterRecord = { name: cluster.name, backing: cluster.backing };
+    const current = await storage.get(key);
+    if (current === undefined) {
+      await storage
+        .create(key, JSON.stringify({ ...record, createdAt: clock.now().toISOString() }))
+        .catch(() => undefined);
+    } else {
+      const previous = JSON.parse(current.value) as ClusterRecord;
+      if (previous.backing !== cluster.backing) {
+        await storage.update(key, JSON.stringify({ ...previous, ...record }), current.modRevision);
       }
     }
+  }
+
+  /** Every logical cluster starts with the namespaces a Kubernetes cluster has. */
+  async function ensureDefaultNamespaces(cluster: ClusterResources): Promise<void> {
     const nsType = cluster.find('', 'v1', 'namespaces');
-    if (nsType) {
-      for (const ns of defaultNamespaces) {
-        const scope = { cluster, type: nsType, namespace: undefined };
-        if ((await objects.tryGet(scope, ns)) === undefined) {
-          try {
-            await objects.create(scope, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-          } catch (error) {
-            if (!(error instanceof ApiError && error.code === 409)) throw error;
-          }
-        }
+    if (nsType === undefined) return;
+    const scope = { cluster, type: nsType, namespace: undefined };
+    for (const ns of defaultNamespaces) {
+      if ((await objects.tryGet(scope, ns)) !== undefined) continue;
+      try {
+        await objects.create(scope, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+      } catch (error) {
+        if (!(error instanceof ApiError && error.code === 409)) throw error;
       }
     }
+  }
+
+  async function loadCrds(cluster: ClusterResources): Promise<void> {
+    const { items } = await storage.list(
+      `${cluster.keyPrefix}apiextensions.k8s.io/customresourcedefinitions/`,
+    );
+    for (const kv of items) cluster.setCrd(JSON.parse(kv.value) as KubeObject);
+  }
+
+  async function ensureCluster(name: string, backing?: string): Promise<ClusterResources> {
+    let cluster = clusters.get(name);
+    if (cluster === undefined) {
+      const problems = logicalClusterNameErrors(name);
+      if (problems.length > 0)
+        throw new Error(`invalid logical cluster name "${name}": ${problems.join('; ')}`);
+      cluster = new ClusterResources(name, backing ?? name);
+      clusters.set(name, cluster);
+      await loadCrds(cluster);
+    } else if (backing !== undefined && backing !== cluster.backing) {
+      await switchBacking(cluster, backing);
+    }
+    await writeRecord(cluster);
+    await ensureDefaultNamespaces(cluster);
     return cluster;
+  }
+
+  /** Serves another key space under the same cluster name; open watches end with 410 so clients relist. */
+  async function switchBacking(cluster: ClusterResources, backing: string): Promise<void> {
+    const problems = backingNameErrors(backing);
+    if (problems.length > 0) throw apiErrors.badRequest(problems.join('; '));
+    const previousPrefix = cluster.keyPrefix;
+    cluster.switchBacking(backing);
+    hub.expire(previousPrefix);
+    await loadCrds(cluster);
+    await writeRecord(cluster);
   }
 
   // Serve every cluster the store knows, with its CRDs, before taking requests.
   const known = await storage.list(clusterRecordPrefix);
-  const names = new Set([
-    hubClusterName,
-    ...known.items.map((kv) => kv.key.slice(clusterRecordPrefix.length)),
-    ...(options.clusters ?? []),
-  ]);
-  for (const name of names) clusters.set(name, new ClusterResources(name));
+  for (const kv of known.items) {
+    const record = JSON.parse(kv.value) as ClusterRecord;
+    clusters.set(record.name, new ClusterResources(record.name, record.backing ?? record.name));
+  }
+  for (const name of [hubClusterName, ...(options.clusters ?? [])]) {
+    if (!clusters.has(name)) clusters.set(name, new ClusterResources(name));
+  }
   const terminating: string[] = [];
   const deletingCrds: string[] = [];
   for (const kv of everything.items) {
@@ -154,22 +198,19 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       );
     if (!match) continue;
     const object = JSON.parse(kv.value) as KubeObject;
-    if (match[2] !== 'core/namespaces') clusters.get(match[1] ?? '')?.setCrd(object);
+    if (match[2] !== 'core/namespaces') byBacking(match[1] ?? '')?.setCrd(object);
     if (object.metadata.deletionTimestamp !== undefined)
       (match[2] === 'core/namespaces' ? terminating : deletingCrds).push(kv.key);
   }
   gc.seed(everything.items);
   namespaces.resume(terminating);
   crds.resume(deletingCrds);
-  for (const name of names) {
-    clusters.delete(name);
-    const cluster = await ensureCluster(name);
-    for (const kv of everything.items) {
-      if (kv.key.startsWith(`${cluster.keyPrefix}apiextensions.k8s.io/customresourcedefinitions/`)) {
-        cluster.setCrd(JSON.parse(kv.value) as KubeObject);
-      }
-    }
+  for (const cluster of [...clusters.values()]) {
+    await writeRecord(cluster);
+    await ensureDefaultNamespaces(cluster);
   }
+
+  const admin = adminApi({ storage, clusters: () => [...clusters.values()], ensureCluster, switchBacking });
 
   const context: HandlerContext = {
     objects,
@@ -201,6 +242,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         404,
         'NotFound',
         `logical cluster "${clusterName ?? ''}" does not exist on this server: serve it with \`lcm apiserver --cluster ${clusterName ?? ''}\` or \`lcm lab up\``,
+      );
+    }
+    if (segments[0] === 'lcm') return admin.handle(request, response, segments.slice(1));
+    if (cluster.unavailable !== undefined) {
+      throw new ApiError(
+        503,
+        'ServiceUnavailable',
+        `cluster ${cluster.name} is unavailable: ${cluster.unavailable}`,
+        {
+          retryAfterSeconds: 1,
+        },
       );
     }
     const prefix = clusterName === undefined ? '' : `/clusters/${clusterName}`;

@@ -120,6 +120,18 @@ export class WatchHub {
     return this.storage.watch(subscriber.prefix, afterRevision, subscriber);
   }
 
+  /**
+   * Ends every subscription under `prefix` with 410 Gone: what it watched was replaced wholesale
+   * (a simulated host rebooted into another stateroot), so clients must list again.
+   */
+  expire(prefix: string): void {
+    for (const subscriber of [...this.subscribers]) {
+      if (!subscriber.prefix.startsWith(prefix)) continue;
+      this.subscribers.delete(subscriber);
+      subscriber.onError(new RevisionCompactedError(this.lastSeen, this.lastSeen));
+    }
+  }
+
   /** Drops window entries at or below a compacted revision, so resumes there get 410 like the store. */
   compacted(revision: number): void {
     if (revision <= this.windowStart) return;
