@@ -1,0 +1,226 @@
+/**
+ * Runs a private OCI registry (Debian's docker-registry, distribution 2.8) for the lab and for
+ * tests: loopback only, its own storage dir and port, optional htpasswd auth, stopped by PID.
+ * Seed images are pushed here by the seed generator and pulled by the target hosts.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { accessSync, closeSync, constants, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
+import { delimiter, join } from 'node:path';
+import { stringify } from 'yaml';
+import { bcryptHash } from './bcrypt.ts';
+import { findFreePort } from './ports.ts';
+
+export interface RegistryOptions {
+  /** Holds config.yml, the htpasswd file and storage/ (the blobs and repositories). */
+  readonly dir: string;
+  readonly port?: number;
+  /** Turns on htpasswd auth with this one user. */
+  readonly auth?: { readonly username: string; readonly password: string };
+  /** Where the registry's own log goes; default `<dir>/registry.log`. */
+  readonly logFile?: string;
+  /** How long to wait for `GET /v2/`; default 20 s. */
+  readonly startTimeoutMs?: number;
+  /** The docker-registry binary; default /usr/bin/docker-registry, else the first on PATH. */
+  readonly binary?: string;
+}
+
+export interface RegistryProcess {
+  /** `http://127.0.0.1:PORT` */
+  readonly url: string;
+  /** `127.0.0.1:PORT`, the registry part of image references. */
+  readonly host: string;
+  readonly port: number;
+  readonly pid: number;
+  /** The filesystem driver's root: `docker/registry/v2/{blobs,repositories}` live under it. */
+  readonly storageDir: string;
+  readonly logFile: string;
+  readonly exited: Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>;
+  /** SIGTERM, then SIGKILL if the registry has not exited after `timeoutMs` (default 5 s). */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+const installHint =
+  'install Debian package docker-registry (scripts/ensure-system-deps.sh does it when root)';
+
+function findRegistryBinary(explicit: string | undefined): string {
+  const candidates =
+    explicit !== undefined
+      ? [explicit]
+      : [
+          '/usr/bin/docker-registry',
+          ...(process.env.PATH ?? '').split(delimiter).map((d) => join(d, 'docker-registry')),
+        ];
+  for (const candidate of candidates) {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // try the next one
+    }
+  }
+  throw new Error(`${explicit ?? 'docker-registry'} not found: ${installHint}`);
+}
+
+/** REGISTRY_* variables override the config file, so a stray one would change what we start. */
+function registryEnvironment(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('REGISTRY_')));
+}
+
+function writeConfig(options: RegistryOptions, host: string, storageDir: string): string {
+  const config: Record<string, unknown> = {
+    version: 0.1,
+    log: { level: 'info', fields: { service: 'registry' } },
+    storage: {
+      filesystem: { rootdirectory: storageDir },
+      delete: { enabled: true },
+      // Upload purging scans storage in the background; lab registries are short-lived.
+      maintenance: { uploadpurging: { enabled: false } },
+    },
+    http: {
+      addr: host,
+      // Upload state is signed with this; a fixed random one per start avoids the "generating a
+      // random secret" warning and keeps uploads valid for the life of the process.
+      secret: randomBytes(16).toString('hex'),
+      headers: { 'X-Content-Type-Options': ['nosniff'] },
+    },
+  };
+  if (options.auth) {
+    const htpasswd = join(options.dir, 'htpasswd');
+    writeFileSync(htpasswd, `${options.auth.username}:${bcryptHash(options.auth.password)}\n`, {
+      mode: 0o600,
+    });
+    config.auth = { htpasswd: { realm: 'lcm-lab-registry', path: htpasswd } };
+  }
+  const configFile = join(options.dir, 'config.yml');
+  writeFileSync(configFile, stringify(config));
+  return configFile;
+}
+
+/** 200 when open, 401 when auth is on: either way the registry is serving. */
+function serving(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const request = httpGet(`${url}/v2/`, { timeout: 1000, agent: false }, (response) => {
+      response.resume();
+      const status = response.statusCode ?? 0;
+      response.on('end', () => resolve(status === 200 || status === 401));
+      response.on('error', () => resolve(false));
+    });
+    request.on('timeout', () => request.destroy());
+    request.on('error', () => resolve(false));
+  });
+}
+
+function logTail(logFile: string): string {
+  try {
+    return readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+function exitOf(child: ChildProcess): Promise<Exit> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  }
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // already gone
+  }
+}
+
+async function startOnce(
+  binary: string,
+  options: RegistryOptions,
+  port: number,
+  logFile: string,
+): Promise<RegistryProcess> {
+  const host = `127.0.0.1:${port}`;
+  const url = `http://${host}`;
+  const storageDir = join(options.dir, 'storage');
+  mkdirSync(storageDir, { recursive: true });
+  const configFile = writeConfig(options, host, storageDir);
+
+  const logFd = openSync(logFile, 'a');
+  let child: ChildProcess;
+  try {
+    child = spawn(binary, ['serve', configFile], {
+      stdio: ['ignore', logFd, logFd],
+      env: registryEnvironment(),
+    });
+  } finally {
+    closeSync(logFd);
+  }
+  const pid = await new Promise<number>((resolve, reject) => {
+    child.once('spawn', () => resolve(child.pid ?? -1));
+    child.once('error', (error) => reject(new Error(`docker-registry: could not start (${error.message})`)));
+  });
+  const exited = exitOf(child);
+
+  const stop = async (timeoutMs = 5000): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    signal(pid, 'SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      exited.then(() => false),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    if (timedOut) {
+      signal(pid, 'SIGKILL');
+      await exited;
+    }
+  };
+
+  const deadline = Date.now() + (options.startTimeoutMs ?? 20_000);
+  let early: Exit | undefined;
+  void exited.then((exit) => (early = exit));
+  while (Date.now() < deadline) {
+    if (early) {
+      throw new Error(
+        `docker-registry exited during startup (code ${early.code}, signal ${early.signal}); log ${logFile}:\n${logTail(logFile)}`,
+      );
+    }
+    if (await serving(url)) {
+      return { url, host, port, pid, storageDir, logFile, exited, stop };
+    }
+    await sleep(50);
+  }
+  await stop();
+  throw new Error(
+    `docker-registry at ${url} did not start serving in time; log ${logFile}:\n${logTail(logFile)}`,
+  );
+}
+
+export async function startRegistry(options: RegistryOptions): Promise<RegistryProcess> {
+  const binary = findRegistryBinary(options.binary);
+  mkdirSync(options.dir, { recursive: true });
+  const logFile = options.logFile ?? join(options.dir, 'registry.log');
+  // A port we picked ourselves can be taken by someone else before the registry binds it: retry.
+  const attempts = options.port !== undefined ? 1 : 3;
+  let lastError: unknown;
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const port = options.port ?? (await findFreePort());
+    try {
+      return await startOnce(binary, options, port, logFile);
+    } catch (error) {
+      lastError = error;
+      if (!(error instanceof Error && error.message.includes('address already in use'))) throw error;
+    }
+  }
+  throw lastError;
+}
