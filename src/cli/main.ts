@@ -1,31 +1,34 @@
 /** The `lcm` command. */
-import { Command } from 'commander';
+import { Command, type CommanderError } from 'commander';
 import { apiserverCommand } from './commands/apiserver.ts';
 import { controllersCommand } from './commands/controllers.ts';
 import { demoCommand } from './commands/demo.ts';
 import { labCommand } from './commands/lab.ts';
 import { exitCodeHelp, exitCodes } from './output.ts';
 
+/** Usage errors exit 2 (commander's default is 1), so scripts can tell them from failures. */
+function exitForUsage(error: CommanderError): never {
+  if (error.exitCode === 0) process.exit(0);
+  process.exit(error.code.startsWith('commander.') ? exitCodes.usage : error.exitCode);
+}
+
+/** Subcommands added with addCommand do not inherit these settings, so apply them to the whole tree. */
+function applyEverywhere(command: Command): void {
+  command.showHelpAfterError('(run with --help for usage)').exitOverride(exitForUsage);
+  for (const sub of command.commands) applyEverywhere(sub);
+}
+
 const program = new Command()
   .name('lcm')
   .description(
     'Cluster-upgrade lifecycle for single-node clusters, fleets and hosted control planes — rehearsed in a local lab.',
   )
-  .showHelpAfterError('(run with --help for usage)')
   .addHelpText('after', exitCodeHelp)
-  .exitOverride((error) => {
-    // Usage errors exit 2 (commander's default is 1), so scripts can tell them from failures.
-    if (error.exitCode === 0) process.exit(0);
-    process.exit(
-      error.code.startsWith('commander.') && error.code !== 'commander.executeSubCommandAsync'
-        ? exitCodes.usage
-        : error.exitCode,
-    );
-  })
   .addCommand(demoCommand())
   .addCommand(labCommand())
   .addCommand(apiserverCommand())
   .addCommand(controllersCommand());
+applyEverywhere(program);
 
 try {
   await program.parseAsync(process.argv);
