@@ -4,7 +4,13 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { applyDefaults, type JSONSchemaProps } from '../../src/apiserver/schema/index.ts';
 import { crdOf } from '../../src/api/kind.ts';
-import { clusterGroupUpgradeKind, kinds, preCachingConfigKind, ran } from '../../src/api/ran/index.ts';
+import {
+  clusterGroupUpgradeKind,
+  kinds,
+  preCachingConfigKind,
+  ran,
+  siteConfigKind,
+} from '../../src/api/ran/index.ts';
 import { crdProblems, objectProblems } from '../support/kinds.ts';
 
 const fixture = (name: string) =>
@@ -137,6 +143,17 @@ test('a PreCachingConfig with overrides is accepted', () => {
     },
   };
   assert.deepEqual(objectProblems(preCachingConfigKind, config), []);
+});
+
+test("seed 002's SiteConfig fragment validates as the nodes of a SiteConfig cluster", () => {
+  const { nodes } = fixture('seed002-01-siteconfig.yaml') as { nodes: unknown[] };
+  const siteConfig = {
+    apiVersion: 'ran.openshift.io/v1',
+    kind: 'SiteConfig',
+    metadata: { name: 'site', namespace: 'ztp' },
+    spec: { clusters: [{ clusterName: 'sno-worker-0', nodes }] },
+  };
+  assert.deepEqual(objectProblems(siteConfigKind, siteConfig), []);
 });
 
 test("seed 002's SiteConfig fragment puts a 50 GB recovery partition at /var/recovery", () => {
