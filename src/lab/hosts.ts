@@ -1,0 +1,29 @@
+/** The lab's simulated hosts, one directory each under `<lab>/hosts/<name>/`. */
+import { join } from 'node:path';
+
+import { createSimulatedHost, type SimulatedHost, type SimulatedHostOptions } from './sim-host.ts';
+
+export type HostSpec = Omit<SimulatedHostOptions, 'dir' | 'apiServerUrl'>;
+
+export function hostDir(labDir: string, name: string): string {
+  return join(labDir, 'hosts', name);
+}
+
+/**
+ * Creates the hosts that do not exist yet and reopens those that do (an existing host keeps its
+ * release, stateroots, images and cluster state), each serving its booted stateroot.
+ */
+export async function ensureHosts(
+  labDir: string,
+  apiServerUrl: string,
+  specs: readonly HostSpec[],
+): Promise<SimulatedHost[]> {
+  const names = new Set<string>();
+  for (const spec of specs) {
+    if (names.has(spec.name)) throw new Error(`lab hosts: ${spec.name} is listed twice`);
+    names.add(spec.name);
+  }
+  return Promise.all(
+    specs.map((spec) => createSimulatedHost({ ...spec, dir: hostDir(labDir, spec.name), apiServerUrl })),
+  );
+}
