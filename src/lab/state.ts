@@ -37,7 +37,22 @@ export interface LabMarker {
   readonly apiPort?: number;
   readonly etcdClientPort?: number;
   readonly etcdPeerPort?: number;
+  readonly registryPort?: number;
+  /** Simulated single-node hosts: the release each was created at (it may run another now). */
+  readonly hosts?: readonly LabHostSpec[];
 }
+
+export interface LabHostSpec {
+  readonly name: string;
+  readonly version: string;
+}
+
+/** The lab's default hosts: one seed at a newer release, two targets at an older one (issue 4). */
+export const defaultLabHosts: readonly LabHostSpec[] = [
+  { name: 'seed', version: '4.16.1' },
+  { name: 'sno1', version: '4.14.13' },
+  { name: 'sno2', version: '4.14.13' },
+];
 
 export type ComponentHealth = 'starting' | 'running' | 'restarting' | 'stopped' | 'failed';
 
@@ -57,6 +72,8 @@ export interface LabState {
   readonly ready: boolean;
   readonly apiServer?: string;
   readonly clusters: readonly string[];
+  readonly hosts?: readonly LabHostSpec[];
+  readonly registry?: string;
   readonly components: readonly ComponentState[];
   readonly updatedAt: string;
   /** Set when start-up failed for good. */

@@ -11,6 +11,9 @@ import { labKubeconfig } from '../client/kubeconfig.ts';
 import { startEtcd, type EtcdProcess } from './etcd-server.ts';
 import { findFreePort } from './ports.ts';
 import { installCrds } from './crds.ts';
+import { ensureHosts } from './hosts.ts';
+import { startRegistry } from './registry.ts';
+import { installSampleApp } from './sample-app.ts';
 import {
   labFormatVersion,
   readMarker,
@@ -18,6 +21,7 @@ import {
   type ComponentHealth,
   type ComponentState,
   type LabLayout,
+  type LabHostSpec,
   type LabMarker,
 } from './state.ts';
 
@@ -27,6 +31,8 @@ const hubName = 'hub';
 export interface SupervisorOptions {
   readonly layout: LabLayout;
   readonly clusters: readonly string[];
+  /** Simulated hosts for a new lab (an existing lab keeps its own). */
+  readonly hosts: readonly LabHostSpec[];
   readonly log: (line: string) => void;
 }
 
@@ -41,6 +47,17 @@ interface ComponentSpec {
   readonly log: string;
   start(): Promise<Running>;
   endpoint(): string | undefined;
+}
+
+/** 4.14.13 < 4.16.1 (numeric per part). */
+function compareReleases(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const diff = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (diff !== 0) return diff;
+  }
+  return 0;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -102,6 +119,7 @@ export class Supervisor {
   private marker!: LabMarker;
   private etcd: EtcdProcess | undefined;
   private apiPort = 0;
+  private registryPort = 0;
 
   constructor(private readonly options: SupervisorOptions) {}
 
@@ -114,7 +132,9 @@ export class Supervisor {
       supervisorPid: process.pid,
       ready: this.ready,
       apiServer: this.apiPort ? `http://127.0.0.1:${this.apiPort}` : undefined,
-      clusters: [hubName, ...this.marker.clusters],
+      registry: this.registryPort ? `127.0.0.1:${this.registryPort}` : undefined,
+      clusters: [hubName, ...this.marker.clusters, ...(this.marker.hosts ?? []).map((h) => h.name)],
+      hosts: this.marker.hosts ?? [],
       components: [...this.states.values()],
       updatedAt: new Date().toISOString(),
       ...(this.error ? { error: this.error } : {}),
@@ -189,11 +209,25 @@ export class Supervisor {
         },
       },
       {
+        name: 'registry',
+        log: path.join(layout.logs, 'registry.log'),
+        endpoint: () => `http://127.0.0.1:${this.registryPort}`,
+        start: async () => {
+          const registry = await startRegistry({
+            dir: path.join(layout.dir, 'registry'),
+            port: this.registryPort,
+            logFile: path.join(layout.logs, 'registry.log'),
+          });
+          return { pid: registry.pid, exited: registry.exited, stop: () => registry.stop() };
+        },
+      },
+      {
         name: 'controllers',
         log: path.join(layout.logs, 'controllers.log'),
         endpoint: () => undefined,
         start: async () => {
           await installCrds(`http://127.0.0.1:${this.apiPort}`, [hubName, ...this.marker.clusters]);
+          await this.ensureLabHosts();
           const { child, pid } = await spawnLogged(
             'controllers',
             ['controllers', '--kubeconfig', layout.kubeconfig],
@@ -204,6 +238,25 @@ export class Supervisor {
         },
       },
     ];
+  }
+
+  /** Creates (or reopens) the simulated hosts; targets get the sample application. */
+  private async ensureLabHosts(): Promise<void> {
+    const specs = this.marker.hosts ?? [];
+    if (specs.length === 0) return;
+    const newest = specs
+      .map((h) => h.version)
+      .sort(compareReleases)
+      .at(-1);
+    const hosts = await ensureHosts(
+      this.layout.dir,
+      `http://127.0.0.1:${this.apiPort}`,
+      specs.map((h) => ({ name: h.name, release: { version: h.version } })),
+    );
+    for (const host of hosts) {
+      const spec = specs.find((h) => h.name === host.name);
+      if (spec !== undefined && spec.version !== newest) await installSampleApp(host);
+    }
   }
 
   /** Starts one component and keeps it alive: a death restarts it with capped exponential backoff. */
@@ -254,11 +307,14 @@ export class Supervisor {
     await mkdir(layout.logs, { recursive: true });
     const existing = await readMarker(layout);
     this.apiPort = existing?.apiPort ?? (await findFreePort());
+    this.registryPort = existing?.registryPort ?? (await findFreePort());
     this.marker = existing ?? {
       formatVersion: labFormatVersion,
       createdAt: new Date().toISOString(),
       clusters: [...this.options.clusters],
+      hosts: [...this.options.hosts],
       apiPort: this.apiPort,
+      registryPort: this.registryPort,
     };
     const specs = this.components();
     for (const spec of specs) await this.setState(spec.name, 'stopped', { log: spec.log });
@@ -268,7 +324,11 @@ export class Supervisor {
         if (spec.name === 'controllers') {
           await writeFile(
             layout.kubeconfig,
-            labKubeconfig(`http://127.0.0.1:${this.apiPort}`, hubName, [hubName, ...this.marker.clusters]),
+            labKubeconfig(`http://127.0.0.1:${this.apiPort}`, hubName, [
+              hubName,
+              ...this.marker.clusters,
+              ...(this.marker.hosts ?? []).map((h) => h.name),
+            ]),
             { mode: 0o600 },
           );
         }
@@ -297,7 +357,7 @@ export class Supervisor {
   async stop(): Promise<void> {
     this.stopping = true;
     this.ready = false;
-    for (const name of ['controllers', 'apiserver', 'etcd']) {
+    for (const name of ['controllers', 'registry', 'apiserver', 'etcd']) {
       const running = this.running.get(name);
       if (running === undefined) continue;
       const started = Date.now();

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { runKubectl } from '../../src/lab/kubectl.ts';
+import { removeTree } from '../../src/lab/remove-tree.ts';
 import { isAlive, readState } from '../../src/lab/state.ts';
 import { labLayout } from '../../src/lab/state.ts';
 import { eventually } from '../support/http.ts';
@@ -32,7 +33,7 @@ before(async () => {
 });
 after(async () => {
   await lcmCommand(['lab', 'down', '--dir', dir]);
-  await rm(path.dirname(dir), { recursive: true, force: true });
+  await removeTree(path.dirname(dir));
 });
 
 describe('lcm lab', () => {
@@ -64,13 +65,39 @@ describe('lcm lab', () => {
     const table = await lcmCommand(['lab', 'status', '--dir', dir]);
     assert.equal(table.code, 0);
     assert.match(table.stdout, /^COMPONENT\s+HEALTH\s+PID/m);
-    for (const name of ['etcd', 'apiserver', 'controllers'])
+    for (const name of ['etcd', 'apiserver', 'registry', 'controllers'])
       assert.match(table.stdout, new RegExp(`^${name}\\s+running\\s+\\d+`, 'm'));
     const json = JSON.parse((await lcmCommand(['lab', 'status', '--dir', dir, '-o', 'json'])).stdout) as {
       ready: boolean;
     };
     assert.equal(json.ready, true);
   });
+
+  it(
+    'as root it also brings up a seed host at 4.16.1 and two targets at 4.14.13 running the sample app',
+    { skip: process.getuid?.() !== 0 ? 'simulated hosts need root' : false },
+    async () => {
+      const version = async (context: string): Promise<string> =>
+        (
+          await runKubectl(['get', 'clusterversion', 'version', '-o', 'jsonpath={.status.desired.version}'], {
+            kubeconfig,
+            context,
+          })
+        ).stdout;
+      assert.equal(await version('seed'), '4.16.1');
+      for (const target of ['sno1', 'sno2']) {
+        assert.equal(await version(target), '4.14.13');
+        const app = await runKubectl(['get', 'deploy,pvc,cm,secret', '-n', 'sample-app', '-o', 'name'], {
+          kubeconfig,
+          context: target,
+        });
+        assert.match(
+          app.stdout,
+          /deployment.apps\/web\npersistentvolumeclaim\/app-data\nconfigmap\/web-config\nsecret\/web-secret/,
+        );
+      }
+    },
+  );
 
   it('a component that dies is reported and restarted by the supervisor', async () => {
     const state = await readState(labLayout(dir));

@@ -1,11 +1,21 @@
 /** `lcm lab up | down | status | kubeconfig`: the local lab, all state under one directory. */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { Supervisor } from '../../lab/supervisor.ts';
-import { isAlive, labLayout, readMarker, readState, type LabLayout, type LabState } from '../../lab/state.ts';
+import {
+  defaultLabHosts,
+  isAlive,
+  labLayout,
+  readMarker,
+  readState,
+  type LabHostSpec,
+  type LabLayout,
+  type LabState,
+} from '../../lab/state.ts';
 import { exitCodeHelp, exitCodes, formatTable, outputOption, render, type OutputFormat } from '../output.ts';
 import { progress } from '../progress.ts';
 
@@ -30,7 +40,23 @@ async function runningState(layout: LabLayout): Promise<LabState | undefined> {
   return state !== undefined && isAlive(state.supervisorPid) ? state : undefined;
 }
 
-async function up(options: { dir: string; clusters: string[] }): Promise<void> {
+/** `seed=4.16.1` → {name, version}; refuses anything else with the expected form. */
+function parseHostSpec(text: string): LabHostSpec {
+  const match = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)=(\d+\.\d+\.\d+)$/.exec(text);
+  if (!match) throw new Error(`--host ${text}: expected <name>=<release>, e.g. sno1=4.14.13`);
+  return { name: match[1] ?? '', version: match[3] ?? '' };
+}
+
+/** Simulated hosts need real ostree (as root) and the registry; without them the lab runs without hosts. */
+function hostsSupported(): string | undefined {
+  if (process.getuid?.() !== 0) return 'simulated hosts need root (ostree admin deploy)';
+  for (const binary of ['/usr/bin/ostree', '/usr/bin/docker-registry']) {
+    if (!existsSync(binary)) return `${binary} is missing (scripts/ensure-system-deps.sh installs it)`;
+  }
+  return undefined;
+}
+
+async function up(options: { dir: string; clusters: string[]; hosts: LabHostSpec[] }): Promise<void> {
   const layout = labLayout(options.dir);
   const marker = await readMarker(layout);
   const steps = progress();
@@ -63,6 +89,9 @@ async function up(options: { dir: string; clusters: string[] }): Promise<void> {
         '--dir',
         layout.dir,
         ...(options.clusters.length > 0 ? ['--cluster', ...options.clusters] : []),
+        ...(options.hosts.length > 0
+          ? ['--host', ...options.hosts.map((h) => `${h.name}=${h.version}`)]
+          : []),
       ],
       { detached: true, stdio: ['ignore', log.fd, log.fd] },
     );
@@ -176,12 +205,17 @@ async function kubeconfig(options: { dir: string }): Promise<void> {
   }
 }
 
-async function supervise(options: { dir: string; cluster: string[] }): Promise<void> {
+async function supervise(options: { dir: string; cluster: string[]; host: string[] }): Promise<void> {
   const log = (line: string): void =>
     void process.stdout.write(
       `${JSON.stringify({ time: new Date().toISOString(), component: 'supervisor', msg: line })}\n`,
     );
-  const supervisor = new Supervisor({ layout: labLayout(options.dir), clusters: options.cluster, log });
+  const supervisor = new Supervisor({
+    layout: labLayout(options.dir),
+    clusters: options.cluster,
+    hosts: options.host.map(parseHostSpec),
+    log,
+  });
   const stopped = new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);
@@ -208,9 +242,21 @@ export function labCommand(): Command {
         'Start the lab (idempotent; resumes a stopped lab with all its objects) and return once it is ready',
       )
       .option('--cluster <name...>', 'logical clusters besides the hub, for a new lab', ['spoke1', 'spoke2'])
-      .action((options: { dir: string; cluster: string[] }) =>
-        up({ dir: options.dir, clusters: options.cluster }),
-      ),
+      .option(
+        '--host <name=release...>',
+        `simulated single-node hosts for a new lab (default: ${defaultLabHosts.map((h) => `${h.name}=${h.version}`).join(' ')} when run as root)`,
+      )
+      .option('--no-hosts', 'no simulated hosts')
+      .action((options: { dir: string; cluster: string[]; host?: string[]; hosts: boolean }) => {
+        const unsupported = hostsSupported();
+        let hosts: LabHostSpec[] = [];
+        if (options.hosts && options.host !== undefined) {
+          if (unsupported) throw new Error(`--host: ${unsupported}`);
+          hosts = options.host.map(parseHostSpec);
+        } else if (options.hosts && unsupported === undefined) hosts = [...defaultLabHosts];
+        else if (options.hosts) progress().note(`note: no simulated hosts: ${unsupported}`);
+        return up({ dir: options.dir, clusters: options.cluster, hosts });
+      }),
   );
   lab.addCommand(
     dirOption(new Command('down')).description('Stop every lab process by PID; all data stays').action(down),
@@ -230,6 +276,7 @@ export function labCommand(): Command {
     dirOption(new Command('supervise'))
       .description('(internal) the supervisor process that `lab up` starts')
       .option('--cluster <name...>', 'logical clusters', [])
+      .option('--host <name=release...>', 'simulated hosts', [])
       .action(supervise),
     { hidden: true },
   );
