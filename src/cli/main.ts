@@ -1,5 +1,6 @@
 /** The `lcm` command. */
 import { Command, type CommanderError } from 'commander';
+import { agentCommand } from './commands/agent.ts';
 import { apiserverCommand } from './commands/apiserver.ts';
 import { controllersCommand } from './commands/controllers.ts';
 import { demoCommand } from './commands/demo.ts';
@@ -27,7 +28,8 @@ const program = new Command()
   .addCommand(demoCommand())
   .addCommand(labCommand())
   .addCommand(apiserverCommand())
-  .addCommand(controllersCommand());
+  .addCommand(controllersCommand())
+  .addCommand(agentCommand());
 applyEverywhere(program);
 
 try {

@@ -113,6 +113,11 @@ export class KubeClient {
     return this.settings.server;
   }
 
+  /** The resources a group-version serves (e.g. to find a kind by its plural name). */
+  resourcesOf(apiVersion: string): Promise<ResourceInfo[]> {
+    return this.discovery.resourcesOf(apiVersion);
+  }
+
   resourceFor(apiVersion: string, kind: string): Promise<ResourceInfo> {
     return this.discovery.resourceFor(apiVersion, kind);
   }

@@ -44,6 +44,11 @@ export class Discovery {
     return found;
   }
 
+  /** Every resource served in a group-version (fresh from the server). */
+  resourcesOf(apiVersion: string): Promise<ResourceInfo[]> {
+    return this.refresh(apiVersion);
+  }
+
   /** Forgets every group-version (after a server was replaced, say). */
   invalidate(): void {
     this.lists.clear();

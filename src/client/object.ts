@@ -25,6 +25,8 @@ export interface ObjectMeta {
   finalizers?: string[];
   ownerReferences?: OwnerReference[];
   managedFields?: unknown[];
+  /** Fields this client does not read are kept as they came. */
+  [field: string]: unknown;
 }
 
 /** The apiVersion and kind that name a type of object (its resource is found by discovery). */

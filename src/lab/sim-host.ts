@@ -68,7 +68,10 @@ export const defaultFacts: SimulatedFacts = {
   ipStack: 'ipv4',
   proxy: null,
   mirrorRegistry: null,
-  partitions: [],
+  // IBU-13: seed and target both need /var/lib/containers on a partition labelled varlibcontainers.
+  partitions: [
+    { label: 'varlibcontainers', mountPoint: '/var/lib/containers', sizeMiB: 512_000, start: 250_000 },
+  ],
   operators: [
     { name: 'lifecycle-agent', version: '4.16.0' },
     { name: 'oadp-operator', version: '1.4.1' },
@@ -394,4 +397,14 @@ export async function isSimulatedHostDir(dir: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/** Reopens the simulated host in `dir` (its name and release come from its host.json). */
+export async function openSimulatedHost(
+  options: Omit<SimulatedHostOptions, 'name' | 'release'>,
+): Promise<SimulatedHost> {
+  const record = await readHostRecord(options.dir);
+  if (record === undefined)
+    throw new Error(`${options.dir} holds no simulated host (no host.json): create it with lcm lab up`);
+  return createSimulatedHost({ ...options, name: record.name, release: record.release });
 }

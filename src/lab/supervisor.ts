@@ -11,7 +11,7 @@ import { labKubeconfig } from '../client/kubeconfig.ts';
 import { startEtcd, type EtcdProcess } from './etcd-server.ts';
 import { findFreePort } from './ports.ts';
 import { installCrds } from './crds.ts';
-import { ensureHosts } from './hosts.ts';
+import { ensureHosts, hostDir } from './hosts.ts';
 import { startRegistry } from './registry.ts';
 import { installSampleApp } from './sample-app.ts';
 import {
@@ -237,6 +237,28 @@ export class Supervisor {
           return { pid, exited, stop: stopChild(child, exited) };
         },
       },
+      ...(this.marker.hosts ?? []).map((h): ComponentSpec => ({
+        name: `agent-${h.name}`,
+        log: path.join(layout.logs, `agent-${h.name}.log`),
+        endpoint: () => undefined,
+        start: async () => {
+          const { child, pid } = await spawnLogged(
+            `agent-${h.name}`,
+            [
+              'agent',
+              '--kubeconfig',
+              layout.kubeconfig,
+              '--context',
+              h.name,
+              '--host-dir',
+              hostDir(layout.dir, h.name),
+            ],
+            path.join(layout.logs, `agent-${h.name}.log`),
+          );
+          const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+          return { pid, exited, stop: stopChild(child, exited) };
+        },
+      })),
     ];
   }
 
@@ -357,7 +379,8 @@ export class Supervisor {
   async stop(): Promise<void> {
     this.stopping = true;
     this.ready = false;
-    for (const name of ['controllers', 'registry', 'apiserver', 'etcd']) {
+    // Reverse start order: agents and controllers before what they talk to.
+    for (const name of [...this.running.keys()].reverse()) {
       const running = this.running.get(name);
       if (running === undefined) continue;
       const started = Date.now();
