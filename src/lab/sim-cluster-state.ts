@@ -4,6 +4,7 @@
  * the OLM Subscriptions/CSVs of the day-2 operators, and the MachineConfigs. Objects are created
  * only when missing, so installing again never disturbs a cluster that has moved on.
  */
+import { seedClusterCertificates } from './seed-certificates.ts';
 import { randomUUID } from 'node:crypto';
 
 import { isAlreadyExists, isNotFound } from '../client/errors.ts';
@@ -94,6 +95,9 @@ export interface DesiredObject {
   readonly status?: Record<string, unknown>;
 }
 
+/** The base domain of every lab cluster: `<host>.lab.lcm.io`. */
+export const labBaseDomain = 'lab.lcm.io';
+
 export function newClusterId(): string {
   return randomUUID();
 }
@@ -101,6 +105,14 @@ export function newClusterId(): string {
 export function clusterStateObjects(spec: ClusterStateSpec): DesiredObject[] {
   const { release, facts } = spec;
   const at = spec.installedAt.toISOString();
+  // The certificates an installed cluster has, so an image-based upgrade has real ones to regenerate.
+  const certificates = seedClusterCertificates({
+    clusterName: spec.nodeName,
+    baseDomain: labBaseDomain,
+    hostname: spec.nodeName,
+    nodeIP: facts.ipStack === 'ipv6' ? 'fd2e:6f44:5dd8::10' : '192.168.126.10',
+    now: spec.installedAt,
+  });
   const { major, minor } = parseReleaseVersion(release.version);
   const image = releaseImage(release);
   const condition = (type: string, status: string, message?: string) => ({
@@ -116,6 +128,7 @@ export function clusterStateObjects(spec: ClusterStateSpec): DesiredObject[] {
     'openshift-lifecycle-agent',
     'openshift-adp',
     ...facts.operators.map(operatorNamespace),
+    ...certificates.map((c) => c.metadata?.namespace ?? '').filter((ns) => ns !== '' && ns !== 'default'),
   ]);
   const objects: DesiredObject[] = [...namespaces].sort().map((name) => ({
     object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
@@ -206,6 +219,8 @@ export function clusterStateObjects(spec: ClusterStateSpec): DesiredObject[] {
       status: { phase: 'Succeeded', reason: 'InstallSucceeded', message: 'install strategy completed' },
     });
   }
+
+  objects.push(...certificates.map((object) => ({ object })));
 
   for (const name of facts.machineConfigs) {
     objects.push({
