@@ -153,8 +153,8 @@ export class FileObjectStore {
       path.dirname(target),
       `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`,
     );
+    const out = createWriteStream(temp, { flags: 'wx' });
     try {
-      const out = createWriteStream(temp, { flags: 'wx' });
       await write(out, temp);
       if (!out.writableFinished) await finished(out);
       const handle = await open(temp, 'r');
@@ -165,6 +165,12 @@ export class FileObjectStore {
       }
       await rename(temp, target);
     } catch (error) {
+      // The file may still be opening: let it close before removing it, or it could reappear.
+      if (!out.closed) {
+        const closed = new Promise<void>((resolve) => out.once('close', () => resolve()));
+        out.destroy();
+        await closed;
+      }
       await rm(temp, { force: true });
       throw error;
     }

@@ -1,0 +1,157 @@
+/** Shared set-up for the Velero controller tests: a server with the CRDs, a bucket, waiting helpers. */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { KubeClient } from '../../../src/client/client.ts';
+import { isNotFound } from '../../../src/client/errors.ts';
+import type { KubeObject, TypeRef } from '../../../src/client/object.ts';
+import { installCrds } from '../../../src/lab/crds.ts';
+import { startTestApiServer, type TestApiServer } from '../../support/apiserver.ts';
+
+export const veleroNamespace = 'openshift-adp';
+export const bucket = 'lab-bucket';
+export const prefix = 'velero';
+
+export const types = {
+  namespace: { apiVersion: 'v1', kind: 'Namespace' },
+  configMap: { apiVersion: 'v1', kind: 'ConfigMap' },
+  secret: { apiVersion: 'v1', kind: 'Secret' },
+  pvc: { apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
+  deployment: { apiVersion: 'apps/v1', kind: 'Deployment' },
+  widget: { apiVersion: 'example.com/v1', kind: 'Widget' },
+  backup: { apiVersion: 'velero.io/v1', kind: 'Backup' },
+  restore: { apiVersion: 'velero.io/v1', kind: 'Restore' },
+  location: { apiVersion: 'velero.io/v1', kind: 'BackupStorageLocation' },
+} as const satisfies Record<string, TypeRef>;
+
+export interface Lab {
+  readonly server: TestApiServer;
+  readonly client: KubeClient;
+  readonly storeRoot: string;
+  close(): Promise<void>;
+}
+
+/** A namespaced custom kind with free-form spec, to back up a custom resource. */
+const widgetCrd = {
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: 'widgets.example.com' },
+  spec: {
+    group: 'example.com',
+    scope: 'Namespaced',
+    names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
+    versions: [
+      {
+        name: 'v1',
+        served: true,
+        storage: true,
+        schema: {
+          openAPIV3Schema: {
+            type: 'object',
+            properties: { spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+          },
+        },
+      },
+    ],
+  },
+};
+
+export async function startLab(): Promise<Lab> {
+  const server = await startTestApiServer();
+  await installCrds(server.url, ['hub']);
+  const client = new KubeClient({
+    context: 'hub',
+    server: server.url,
+    namespace: 'default',
+    insecureSkipTlsVerify: false,
+  });
+  await client.create(widgetCrd);
+  await waitFor('the Widget kind to be served', async () => {
+    try {
+      await client.list(types.widget);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  const storeRoot = await mkdtemp(path.join(os.tmpdir(), 'lcm-velero-'));
+  await mkdir(path.join(storeRoot, bucket));
+  await client.create({ ...types.namespace, metadata: { name: veleroNamespace } });
+  await client.create({
+    ...types.location,
+    metadata: { name: 'default', namespace: veleroNamespace },
+    spec: { provider: 'aws', default: true, objectStorage: { bucket, prefix } },
+  });
+  return {
+    server,
+    client,
+    storeRoot,
+    close: async () => {
+      client.close();
+      await server.close();
+      await rm(storeRoot, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+type Phased = KubeObject<unknown, { phase?: string } & Record<string, unknown>>;
+
+/** The object once it exists with a status.phase among `phases`. */
+export function waitForPhase(
+  client: KubeClient,
+  type: TypeRef,
+  namespace: string,
+  name: string,
+  phases: readonly string[],
+  timeoutMs = 10_000,
+): Promise<Phased> {
+  return waitFor(
+    `${type.kind} ${name} to reach ${phases.join(' or ')}`,
+    async () => {
+      let object: Phased;
+      try {
+        object = await client.get<Phased>(type, name, { namespace });
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+      return phases.includes(object.status?.phase ?? '') ? object : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+export async function waitGone(
+  client: KubeClient,
+  type: TypeRef,
+  name: string,
+  namespace?: string,
+): Promise<void> {
+  await waitFor(`${type.kind} ${name} to be gone`, async () => {
+    try {
+      await client.get(type, name, namespace !== undefined ? { namespace } : {});
+      return false;
+    } catch (error) {
+      if (isNotFound(error)) return true;
+      throw error;
+    }
+  });
+}
+
+export async function createNamespace(client: KubeClient, name: string): Promise<void> {
+  await client.create({ ...types.namespace, metadata: { name } });
+}
