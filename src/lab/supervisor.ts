@@ -252,6 +252,8 @@ export class Supervisor {
               h.name,
               '--host-dir',
               hostDir(layout.dir, h.name),
+              '--object-store',
+              path.join(layout.dir, 'objectstore'),
             ],
             path.join(layout.logs, `agent-${h.name}.log`),
           );

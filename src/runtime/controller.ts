@@ -255,7 +255,8 @@ export class Controller {
       const result = await this.options.reconciler.reconcile(request, { client, signal, log });
       queue.forget(key);
       const after = result?.requeueAfterMs;
-      if (after !== undefined && after > 0) queue.addAfter(key, after);
+      // 0 means "again now" (the next step of a multi-step reconcile), not "never".
+      if (after !== undefined && after >= 0) queue.addAfter(key, after);
       log.debug('reconciled', {
         durationMs: this.clock.now().getTime() - started,
         ...(after !== undefined ? { requeueAfterMs: after } : {}),

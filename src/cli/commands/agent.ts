@@ -9,6 +9,7 @@ import { isAlreadyExists } from '../../client/errors.ts';
 import { loadKubeconfig } from '../../client/load-kubeconfig.ts';
 import { imageBasedUpgradeController, ibuName } from '../../controllers/imagebasedupgrade/index.ts';
 import { seedGeneratorController } from '../../controllers/seedgenerator/index.ts';
+import { veleroControllers } from '../../controllers/velero/index.ts';
 import { RegistryClient } from '../../host/oci/client.ts';
 import { adminClusterState } from '../../lab/admin-cluster-state.ts';
 import { openSimulatedHost } from '../../lab/sim-host.ts';
@@ -24,6 +25,10 @@ export function agentCommand(): Command {
     .requiredOption('--kubeconfig <file>', 'kubeconfig of the cluster')
     .option('--context <name>', 'context of the cluster (default: the current one)')
     .requiredOption('--host-dir <dir>', "the simulated host's directory (lab: <lab>/hosts/<name>)")
+    .requiredOption(
+      '--object-store <dir>',
+      'root of the object storage BackupStorageLocations use (one directory per bucket)',
+    )
     .option('--reboot-delay-ms <ms>', 'how long a simulated reboot keeps the cluster unreachable', '3000')
     .addOption(
       new Option('--log-level <level>', 'log verbosity')
@@ -35,6 +40,7 @@ export function agentCommand(): Command {
         kubeconfig: string;
         context?: string;
         hostDir: string;
+        objectStore: string;
         rebootDelayMs: string;
         logLevel: 'error' | 'warn' | 'info' | 'debug';
       }) => {
@@ -80,6 +86,14 @@ export function agentCommand(): Command {
         manager.add(
           seedGeneratorController({ host, apiServerAdminUrl: apiServerUrl, clock: realClock, log }),
         );
+        // OADP runs on the cluster too: the upgrade's backups and restores are real Velero ones.
+        for (const controller of veleroControllers({
+          objectStoreRoot: options.objectStore,
+          clock: realClock,
+          log,
+        })) {
+          manager.add(controller);
+        }
         log.info('agent starting', { host: host.name, stateroot: await host.bootedStateroot() });
         await manager.start();
         const keepAlive = setInterval(() => undefined, 1 << 30);

@@ -165,11 +165,7 @@ export class ImageBasedUpgradeReconciler implements Reconciler {
         // The reboot step changes which stateroot is booted: its own record was written before.
         const booted = await context.host.bootedStateroot();
         if (booted === context.booted) {
-          await this.records.markDone(
-            booted,
-            recordOfStage[action.stage],
-            action.step,
-          );
+          await this.records.markDone(booted, recordOfStage[action.stage], action.step);
         }
         return { requeueAfterMs: 0 };
       }

@@ -313,6 +313,19 @@ async function applyConfigManifests(context: StepContext): Promise<StepResult> {
 async function restoreApplicationData(context: StepContext): Promise<StepResult> {
   const restores = (await context.records.readFile<KubeObject[]>(context.booted, 'restores.json')) ?? [];
   for (const wave of byApplyWave(restores)) {
+    // The backups reappear once the reapplied storage location has synced them from object storage.
+    for (const restore of wave) {
+      const backupName = (restore as KubeObject & { spec?: { backupName?: string } }).spec?.backupName;
+      if (backupName === undefined) continue;
+      try {
+        await context.client.get(types.backup, backupName, {
+          namespace: restore.metadata?.namespace ?? adpNamespace,
+        });
+      } catch (error) {
+        if (isNotFound(error)) return pending();
+        throw error;
+      }
+    }
     for (const restore of wave) await ensureCreated(context, restore);
     const result = finished(await phases(context, types.restore, wave));
     if (result === undefined) return pending();
