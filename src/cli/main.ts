@@ -4,6 +4,7 @@ import { agentCommand } from './commands/agent.ts';
 import { apiserverCommand } from './commands/apiserver.ts';
 import { controllersCommand } from './commands/controllers.ts';
 import { demoCommand } from './commands/demo.ts';
+import { ibuCommand, seedCommand } from './commands/ibu.ts';
 import { labCommand } from './commands/lab.ts';
 import { exitCodeHelp, exitCodes } from './output.ts';
 
@@ -27,6 +28,8 @@ const program = new Command()
   .addHelpText('after', exitCodeHelp)
   .addCommand(demoCommand())
   .addCommand(labCommand())
+  .addCommand(ibuCommand())
+  .addCommand(seedCommand())
   .addCommand(apiserverCommand())
   .addCommand(controllersCommand())
   .addCommand(agentCommand());

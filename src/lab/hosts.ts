@@ -1,4 +1,5 @@
 /** The lab's simulated hosts, one directory each under `<lab>/hosts/<name>/`. */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { createSimulatedHost, type SimulatedHost, type SimulatedHostOptions } from './sim-host.ts';
@@ -26,4 +27,13 @@ export async function ensureHosts(
   return Promise.all(
     specs.map((spec) => createSimulatedHost({ ...spec, dir: hostDir(labDir, spec.name), apiServerUrl })),
   );
+}
+
+/** Simulated hosts need real ostree (as root) and the registry: why not, or undefined when they can run. */
+export function hostsSupported(): string | undefined {
+  if (process.getuid?.() !== 0) return 'simulated hosts need root (ostree admin deploy)';
+  for (const binary of ['/usr/bin/ostree', '/usr/bin/docker-registry']) {
+    if (!existsSync(binary)) return `${binary} is missing (scripts/ensure-system-deps.sh installs it)`;
+  }
+  return undefined;
 }

@@ -10,6 +10,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import {
+  extraManifestsManifest,
+  oadpContentManifest,
+  rehearsalBucket,
+  storageLocationManifest,
+} from '../../src/lab/ibu-rehearsal.ts';
 import { runKubectl } from '../../src/lab/kubectl.ts';
 import { removeTree } from '../../src/lab/remove-tree.ts';
 import { labLayout, readState } from '../../src/lab/state.ts';
@@ -54,74 +60,6 @@ async function fixture(file: string, values: Record<string, string>): Promise<st
   return text.replace(/<([a-z_]+)>/g, (whole, key: string) => values[key] ?? whole);
 }
 
-const oadpContent = (name: string): string => `apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: oadp-cm-example
-  namespace: openshift-adp
-data:
-  backup_app.yaml: |
-    apiVersion: velero.io/v1
-    kind: Backup
-    metadata:
-      name: sample-app-${name}
-      namespace: openshift-adp
-      labels:
-        velero.io/storage-location: default
-    spec:
-      includedNamespaces:
-      - sample-app
-      includedNamespaceScopedResources:
-      - configmaps
-      - secrets
-      - deployments
-      - persistentvolumeclaims
-      excludedClusterScopedResources:
-      - persistentvolumes
-  restore_app.yaml: |
-    apiVersion: velero.io/v1
-    kind: Restore
-    metadata:
-      name: sample-app-${name}
-      namespace: openshift-adp
-      labels:
-        velero.io/storage-location: default
-      annotations:
-        lca.openshift.io/apply-wave: "4"
-    spec:
-      backupName: sample-app-${name}
-`;
-
-const extraManifests = `apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: example-extra-manifests
-  namespace: openshift-lifecycle-agent
-data:
-  note.yaml: |
-    apiVersion: v1
-    kind: ConfigMap
-    metadata:
-      name: upgrade-note
-      namespace: default
-      annotations:
-        lca.openshift.io/apply-wave: "1"
-    data:
-      note: applied after the pivot
-`;
-
-const storageLocation = `apiVersion: velero.io/v1
-kind: BackupStorageLocation
-metadata:
-  name: default
-  namespace: openshift-adp
-spec:
-  provider: aws
-  default: true
-  objectStorage:
-    bucket: ibu-backups
-`;
-
 async function prepareTarget(context: string): Promise<void> {
   await kubectl(context, [
     '-n',
@@ -134,9 +72,9 @@ async function prepareTarget(context: string): Promise<void> {
     '--docker-username=lab',
     '--docker-password=lab',
   ]);
-  await kubectl(context, ['apply', '-f', '-'], storageLocation);
-  await kubectl(context, ['apply', '-f', '-'], oadpContent(context));
-  await kubectl(context, ['apply', '-f', '-'], extraManifests);
+  await kubectl(context, ['apply', '-f', '-'], storageLocationManifest);
+  await kubectl(context, ['apply', '-f', '-'], oadpContentManifest(context));
+  await kubectl(context, ['apply', '-f', '-'], extraManifestsManifest);
   await kubectl(
     context,
     ['apply', '-f', '-'],
@@ -182,7 +120,7 @@ describe('image-based upgrade in the lab', { skip }, () => {
     kubeconfig = labLayout(dir).kubeconfig;
     await run(process.execPath, [lcm, 'lab', 'up', '--dir', dir], { timeout: 180_000 });
     registry = (await readState(labLayout(dir)))?.registry ?? '';
-    await mkdir(path.join(dir, 'objectstore', 'ibu-backups'), { recursive: true });
+    await mkdir(path.join(dir, 'objectstore', rehearsalBucket), { recursive: true });
     assert.notEqual(registry, '');
   });
   after(async () => {

@@ -2,12 +2,19 @@
  * `lcm demo` (the README's main job, for now): starts the lab API server on real etcd with a hub
  * and two spoke clusters, then walks real kubectl through it, printing each command and its output.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { runKubectl } from '../../lab/kubectl.ts';
+import { hostsSupported } from '../../lab/hosts.ts';
 import { startLabApiServer } from '../../lab/lab-apiserver.ts';
+import { removeTree } from '../../lab/remove-tree.ts';
+import { progress } from '../progress.ts';
+import { rehearseIbu } from '../rehearse-ibu.ts';
 
 const rehearsalCrd = `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
@@ -52,6 +59,9 @@ metadata:
 spec:
   stage: Idle
 `;
+
+const execFileAsync = promisify(execFile);
+const lcmEntry = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/lcm.js');
 
 /** Quotes an argument the way a shell user would type it. */
 function shellQuote(arg: string): string {
@@ -131,7 +141,8 @@ export function demoCommand(): Command {
     )
     .option('--dir <dir>', 'lab directory (default: a fresh temporary directory, removed afterwards)')
     .option('--keep', 'leave the server running after the walkthrough (stop with Ctrl-C)', false)
-    .action(async (options: { dir?: string; keep: boolean }) => {
+    .option('--no-ibu', 'skip part 2, the image-based upgrade rehearsal (it needs root for ostree)')
+    .action(async (options: { dir?: string; keep: boolean; ibu: boolean }) => {
       const dir = options.dir ?? (await mkdtemp(path.join(os.tmpdir(), 'lcm-demo-')));
       const say = (line: string): boolean => process.stdout.write(`${line}\n`);
       say(`Starting etcd and the API server in ${dir} …`);
@@ -166,13 +177,37 @@ export function demoCommand(): Command {
             ? `✓ walkthrough complete: ${steps.length} steps`
             : `✗ ${failed} of ${steps.length} steps failed`,
         );
+        if (options.ibu) {
+          say('\n══ Part 2: an image-based upgrade of a single-node cluster, rehearsed in the lab ══');
+          const unsupported = hostsSupported();
+          if (unsupported !== undefined) say(`skipped: ${unsupported}`);
+          else {
+            const labDir = path.join(dir, 'ibu-lab');
+            try {
+              await rehearseIbu(labDir, progress(process.stdout), say);
+              say('\n✓ image-based upgrade rehearsed: seed image, Prep, Upgrade (reboot, restore), Idle');
+            } catch (error) {
+              failed++;
+              say(
+                `✗ image-based upgrade rehearsal failed: ${error instanceof Error ? error.message : String(error)}`,
+              );
+              say(`  logs: ${path.join(labDir, 'logs')}`);
+            } finally {
+              if (!options.keep) {
+                await execFileAsync(process.execPath, [lcmEntry, 'lab', 'down', '--dir', labDir]).catch(
+                  () => undefined,
+                );
+              } else say(`the IBU lab stays up: lcm lab status --dir ${labDir}`);
+            }
+          }
+        }
         if (options.keep) {
           say(`Server still running: KUBECONFIG=${lab.kubeconfigPath} kubectl get ns   (Ctrl-C stops it)`);
           await new Promise<void>((resolve) => process.once('SIGINT', resolve));
         }
       } finally {
         await lab.stop();
-        if (options.dir === undefined) await rm(dir, { recursive: true, force: true });
+        if (options.dir === undefined && !options.keep) await removeTree(dir);
       }
       if (failed > 0) process.exitCode = 1;
     });

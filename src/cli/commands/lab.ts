@@ -1,10 +1,10 @@
 /** `lcm lab up | down | status | kubeconfig`: the local lab, all state under one directory. */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { hostsSupported } from '../../lab/hosts.ts';
 import { Supervisor } from '../../lab/supervisor.ts';
 import {
   defaultLabHosts,
@@ -45,15 +45,6 @@ function parseHostSpec(text: string): LabHostSpec {
   const match = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)=(\d+\.\d+\.\d+)$/.exec(text);
   if (!match) throw new Error(`--host ${text}: expected <name>=<release>, e.g. sno1=4.14.13`);
   return { name: match[1] ?? '', version: match[3] ?? '' };
-}
-
-/** Simulated hosts need real ostree (as root) and the registry; without them the lab runs without hosts. */
-function hostsSupported(): string | undefined {
-  if (process.getuid?.() !== 0) return 'simulated hosts need root (ostree admin deploy)';
-  for (const binary of ['/usr/bin/ostree', '/usr/bin/docker-registry']) {
-    if (!existsSync(binary)) return `${binary} is missing (scripts/ensure-system-deps.sh installs it)`;
-  }
-  return undefined;
 }
 
 async function up(options: { dir: string; clusters: string[]; hosts: LabHostSpec[] }): Promise<void> {

@@ -34,6 +34,7 @@ import {
 import { startRegistry, type RegistryProcess } from '../../../src/lab/registry.ts';
 import { createSimulatedHost, type SimulatedHost } from '../../../src/lab/sim-host.ts';
 import { getCondition } from '../../../src/runtime/conditions.ts';
+import { eventually } from '../../support/http.ts';
 import type { Controller, Request } from '../../../src/runtime/controller.ts';
 import { silentLogger } from '../../../src/runtime/log.ts';
 import { startTestApiServer, type TestApiServer } from '../../support/apiserver.ts';
@@ -183,7 +184,8 @@ describe('SeedGenerator on a seed cluster at 4.16.1', { skip, timeout: 60_000 },
       assert.ok(done.status?.startedAt !== undefined && done.status.completedAt !== undefined);
       assert.ok((await manifestDigest(repo('4.16.1'))) !== undefined, 'the manifest is in the registry');
       const workDir = join(host.ostree.varDir('rhcos_4.16.1'), 'lib', 'lca', 'seedgen');
-      await assert.rejects(stat(workDir), 'the work dir is removed once the seed image is verified');
+      // The status is written first, then the work dir goes (a kill in between only redoes cleanup).
+      await eventually(() => assert.rejects(stat(workDir), 'the work dir is removed once the seed image is verified'));
     } finally {
       await controller.stop();
     }
