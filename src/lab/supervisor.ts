@@ -47,6 +47,11 @@ interface ComponentSpec {
   readonly log: string;
   start(): Promise<Running>;
   endpoint(): string | undefined;
+  /**
+   * Restart delay after the n-th death; default exponential from 0.5 s to 30 s. Agents restart at
+   * once, as systemd restarts a node's agent: their work is resumable by design.
+   */
+  readonly restartDelayMs?: (attempt: number) => number;
 }
 
 /** 4.14.13 < 4.16.1 (numeric per part). */
@@ -239,6 +244,7 @@ export class Supervisor {
       },
       ...(this.marker.hosts ?? []).map((h): ComponentSpec => ({
         name: `agent-${h.name}`,
+        restartDelayMs: () => 200,
         log: path.join(layout.logs, `agent-${h.name}.log`),
         endpoint: () => undefined,
         start: async () => {
@@ -305,7 +311,7 @@ export class Supervisor {
         restarts: attempt,
         message: `exited; restart ${attempt}`,
       });
-      await sleep(Math.min(500 * 2 ** Math.min(attempt - 1, 6), 30_000));
+      await sleep(spec.restartDelayMs?.(attempt) ?? Math.min(500 * 2 ** Math.min(attempt - 1, 6), 30_000));
       if (this.stopping) return;
       try {
         const next = await spec.start();

@@ -90,6 +90,23 @@ export class ImageBasedUpgradeReconciler implements Reconciler {
       });
       return { requeueAfterMs: 0 };
     }
+    if ((ibu.status?.conditions ?? []).length === 0 && ibu.spec?.stage !== 'Idle') {
+      // A stage was asked for before the agent reported Idle (e.g. right after install): report
+      // Idle first, so the requested move is judged against a real state rather than refused.
+      const idle = decide({
+        ibu: { ...ibu, spec: { ...ibu.spec, stage: 'Idle' } },
+        progress: {},
+        now: this.options.clock.now(),
+        bootedStateroot: booted,
+      });
+      await client.patch(
+        types.ibu,
+        ibuName,
+        { status: idle.status },
+        { type: 'merge', subresource: 'status' },
+      );
+      return { requeueAfterMs: 0 };
+    }
     const upgrade = await this.records.read<UpgradeContext>(booted, 'context');
     const progress = await this.records.progress(booted);
     const decision = decide({
