@@ -1,0 +1,313 @@
+/**
+ * Image-based upgrade faults in the lab (issue 4): bad input is reported by a condition naming the
+ * problem and loses nothing; an agent killed again and again still ends the upgrade completed; a
+ * post-pivot stall past initMonitorTimeoutSeconds rolls back by itself.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import {
+  extraManifestsManifest,
+  ibuManifest,
+  oadpContentManifest,
+  rehearsalBucket,
+  storageLocationManifest,
+} from '../../src/lab/ibu-rehearsal.ts';
+import { isAlive, labLayout, readState } from '../../src/lab/state.ts';
+import { runKubectl } from '../../src/lab/kubectl.ts';
+import { removeTree } from '../../src/lab/remove-tree.ts';
+import { eventually } from '../support/http.ts';
+
+const run = promisify(execFile);
+const lcm = path.resolve('bin/lcm.js');
+const skip = process.getuid?.() !== 0 ? 'simulated hosts need root' : false;
+
+let dir: string;
+let kubeconfig: string;
+let registry: string;
+
+async function kubectl(context: string, args: string[], stdin?: string): Promise<string> {
+  const result = await runKubectl(args, { kubeconfig, context, ...(stdin !== undefined ? { stdin } : {}) });
+  assert.equal(result.code, 0, `kubectl --context ${context} ${args.join(' ')}:\n${result.stderr}`);
+  return result.stdout;
+}
+
+const jsonpath = async (context: string, args: string[], path: string): Promise<string> =>
+  (await runKubectl([...args, '-o', `jsonpath=${path}`], { kubeconfig, context })).stdout;
+
+const condition = (context: string, type: string, field = 'status'): Promise<string> =>
+  jsonpath(context, ['get', 'ibu', 'upgrade'], `{.status.conditions[?(@.type=="${type}")].${field}}`);
+
+async function waitFor(context: string, type: string, status = 'True', timeoutMs = 120_000): Promise<void> {
+  await eventually(async () => assert.equal(await condition(context, type), status), timeoutMs);
+}
+
+const stage = (context: string, value: string, extra: Record<string, unknown> = {}): Promise<string> =>
+  kubectl(context, [
+    'patch',
+    'ibu',
+    'upgrade',
+    '--type=merge',
+    '-p',
+    JSON.stringify({ spec: { stage: value, ...extra } }),
+  ]);
+
+const appState = (context: string): Promise<string> =>
+  kubectl(context, [
+    'get',
+    'configmap,secret,deployment,persistentvolumeclaim',
+    '-n',
+    'sample-app',
+    '-o',
+    'jsonpath={range .items[*]}{.kind}/{.metadata.name}@{.metadata.uid} {.data}{"\\n"}{end}',
+  ]);
+
+async function prepareTarget(context: string): Promise<void> {
+  await kubectl(context, [
+    '-n',
+    'openshift-lifecycle-agent',
+    'create',
+    'secret',
+    'docker-registry',
+    'seed-pull-secret',
+    `--docker-server=${registry}`,
+    '--docker-username=lab',
+    '--docker-password=lab',
+  ]);
+  for (const manifest of [
+    storageLocationManifest,
+    oadpContentManifest(context),
+    extraManifestsManifest,
+    ibuManifest(registry, '4.16.1'),
+  ]) {
+    await kubectl(context, ['apply', '-f', '-'], manifest);
+  }
+}
+
+/** Prep fails with a message matching `message`; back to Idle; the app is untouched. */
+async function prepFails(context: string, message: RegExp): Promise<void> {
+  const before = await appState(context);
+  await stage(context, 'Prep');
+  await waitFor(context, 'PrepCompleted', 'False');
+  // The step's own message is on the in-progress condition; PrepCompleted says "Prep failed".
+  assert.match(
+    await jsonpath(context, ['get', 'ibu', 'upgrade'], '{.status.conditions[*].message}'),
+    message,
+  );
+  await stage(context, 'Idle');
+  await waitFor(context, 'Idle');
+  assert.equal(await appState(context), before, 'nothing lost');
+}
+
+describe('image-based upgrade faults in the lab', { skip }, () => {
+  before(async () => {
+    dir = path.join(await mkdtemp(path.join(os.tmpdir(), 'lcm-ibu-faults-')), 'lab');
+    kubeconfig = labLayout(dir).kubeconfig;
+    await run(process.execPath, [lcm, 'lab', 'up', '--dir', dir], { timeout: 180_000 });
+    registry = (await readState(labLayout(dir)))?.registry ?? '';
+    await mkdir(path.join(dir, 'objectstore', rehearsalBucket), { recursive: true });
+    await run(
+      process.execPath,
+      [
+        lcm,
+        'seed',
+        'generate',
+        '--kubeconfig',
+        kubeconfig,
+        '--context',
+        'seed',
+        '--image',
+        `${registry}/ibu/seed:4.16.1`,
+      ],
+      { timeout: 120_000 },
+    );
+    await prepareTarget('sno1');
+    await prepareTarget('sno2');
+  });
+  after(async () => {
+    await run(process.execPath, [lcm, 'lab', 'down', '--dir', dir]).catch(() => undefined);
+    await removeTree(path.dirname(dir));
+  });
+
+  it('a missing pull secret is named', async () => {
+    await kubectl('sno1', [
+      'patch',
+      'ibu',
+      'upgrade',
+      '--type=merge',
+      '-p',
+      '{"spec":{"seedImageRef":{"pullSecretRef":{"name":"nope"}}}}',
+    ]);
+    await prepFails(
+      'sno1',
+      /pull secret openshift-lifecycle-agent\/nope \(spec\.seedImageRef\.pullSecretRef\) not found/,
+    );
+    await kubectl('sno1', [
+      'patch',
+      'ibu',
+      'upgrade',
+      '--type=merge',
+      '-p',
+      '{"spec":{"seedImageRef":{"pullSecretRef":{"name":"seed-pull-secret"}}}}',
+    ]);
+  });
+
+  it("a missing seed image is named with the registry's answer", async () => {
+    await kubectl('sno1', [
+      'patch',
+      'ibu',
+      'upgrade',
+      '--type=merge',
+      '-p',
+      JSON.stringify({ spec: { seedImageRef: { image: `${registry}/ibu/seed:9.9.9` } } }),
+    ]);
+    await prepFails(
+      'sno1',
+      /pull seed image .*seed:9\.9\.9: .*404 Not Found from registry: manifest unknown/,
+    );
+    await kubectl('sno1', [
+      'patch',
+      'ibu',
+      'upgrade',
+      '--type=merge',
+      '-p',
+      JSON.stringify({ spec: { seedImageRef: { image: `${registry}/ibu/seed:4.16.1` } } }),
+    ]);
+  });
+
+  it('a MachineConfig among the extra manifests is refused (IBU-17)', async () => {
+    const forbidden = extraManifestsManifest.replace(
+      '\ndata:\n',
+      '\ndata:\n  mc.yaml: |\n    apiVersion: machineconfiguration.openshift.io/v1\n    kind: MachineConfig\n    metadata:\n      name: 99-extra\n',
+    );
+    await kubectl('sno1', ['apply', '-f', '-'], forbidden);
+    await prepFails('sno1', /MachineConfig 99-extra must not be applied as an extra manifest \(IBU-17\)/);
+    await kubectl('sno1', ['apply', '-f', '-'], extraManifestsManifest);
+  });
+
+  it('a wrong target-ocp-version-manifest-count is refused', async () => {
+    await kubectl('sno1', [
+      'annotate',
+      'ibu',
+      'upgrade',
+      'lca.openshift.io/target-ocp-version-manifest-count=5',
+    ]);
+    await prepFails(
+      'sno1',
+      /target-ocp-version-manifest-count says 5 extra manifests; the ConfigMaps hold 1/,
+    );
+    await kubectl('sno1', [
+      'annotate',
+      'ibu',
+      'upgrade',
+      'lca.openshift.io/target-ocp-version-manifest-count-',
+    ]);
+  });
+
+  it('a DataProtectionApplication with restic enabled is refused (IBU-14)', async () => {
+    await kubectl(
+      'sno1',
+      ['apply', '-f', '-'],
+      'apiVersion: oadp.openshift.io/v1alpha1\nkind: DataProtectionApplication\nmetadata:\n  name: dpa\n  namespace: openshift-adp\nspec:\n  configuration:\n    restic:\n      enable: true\n',
+    );
+    await prepFails('sno1', /restic\.enable: false/);
+    await kubectl('sno1', ['delete', 'dataprotectionapplication', 'dpa', '-n', 'openshift-adp']);
+  });
+
+  it('a post-pivot stall past initMonitorTimeoutSeconds rolls back by itself (IBU-8)', async () => {
+    const before = await appState('sno1');
+    // A restore of a backup that never exists stalls the post-pivot restore step.
+    const stalling = oadpContentManifest('sno1').replace(
+      'backupName: sample-app-sno1',
+      'backupName: never-taken',
+    );
+    await kubectl('sno1', ['apply', '-f', '-'], stalling);
+    await kubectl('sno1', [
+      'patch',
+      'ibu',
+      'upgrade',
+      '--type=merge',
+      '-p',
+      '{"spec":{"autoRollbackOnFailure":{"initMonitorTimeoutSeconds":8}}}',
+    ]);
+    await stage('sno1', 'Prep');
+    await waitFor('sno1', 'PrepCompleted');
+    await stage('sno1', 'Upgrade');
+    await eventually(
+      async () =>
+        assert.match(
+          await condition('sno1', 'UpgradeInProgress', 'message'),
+          /^Rollback due to LCA Init Monitor timeout/,
+        ),
+      120_000,
+    );
+    await eventually(
+      async () =>
+        assert.equal(
+          await jsonpath('sno1', ['get', 'clusterversion', 'version'], '{.status.desired.version}'),
+          '4.14.13',
+        ),
+      60_000,
+    );
+    assert.equal(await appState('sno1'), before, 'the original stateroot serves exactly the previous state');
+  });
+
+  it('an agent killed 20 times across Prep, Upgrade and Idle still completes, losing nothing', async () => {
+    const before = await appState('sno2');
+    const data = await readFile(path.join(dir, 'hosts', 'sno2', 'volumes', 'app-data', 'data.txt'), 'utf8');
+    const agentPid = async (): Promise<number | undefined> =>
+      (await readState(labLayout(dir)))?.components.find(
+        (c) => c.name === 'agent-sno2' && c.health === 'running',
+      )?.pid;
+    let kills = 0;
+    let stop = false;
+    const killer = (async () => {
+      while (!stop && kills < 20) {
+        await new Promise((resolve) => setTimeout(resolve, 150 + Math.floor(Math.random() * 600)));
+        const pid = await agentPid();
+        if (pid === undefined || !isAlive(pid)) continue;
+        process.kill(pid, 'SIGKILL');
+        kills++;
+        await eventually(
+          async () => assert.ok((await agentPid()) !== pid && isAlive(await agentPid())),
+          20_000,
+        );
+      }
+    })();
+    try {
+      for (const [value, until] of [
+        ['Prep', 'PrepCompleted'],
+        ['Upgrade', 'UpgradeCompleted'],
+        ['Idle', 'Idle'],
+      ] as const) {
+        await stage('sno2', value);
+        await waitFor('sno2', until, 'True', 240_000);
+      }
+      await killer;
+    } finally {
+      stop = true;
+    }
+    assert.ok(kills >= 20, `only ${kills} kills happened`);
+    assert.equal(
+      await jsonpath('sno2', ['get', 'clusterversion', 'version'], '{.status.desired.version}'),
+      '4.16.1',
+    );
+    const restored = await appState('sno2');
+    assert.equal(
+      restored.replace(/@[0-9a-f-]+/g, ''),
+      before.replace(/@[0-9a-f-]+/g, ''),
+      'the app is restored',
+    );
+    assert.equal(
+      await readFile(path.join(dir, 'hosts', 'sno2', 'volumes', 'app-data', 'data.txt'), 'utf8'),
+      data,
+    );
+    await assert.rejects(
+      stat(path.join(dir, 'hosts', 'sno2', 'sysroot', 'ostree', 'deploy', 'rhcos_4.14.13')),
+    );
+  });
+});
