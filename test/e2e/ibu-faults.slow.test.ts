@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -216,6 +216,35 @@ describe('image-based upgrade faults in the lab', { skip }, () => {
     );
     await prepFails('sno1', /restic\.enable: false/);
     await kubectl('sno1', ['delete', 'dataprotectionapplication', 'dpa', '-n', 'openshift-adp']);
+  });
+
+  it('a seed built on other hardware is refused, naming the mismatch (IBU-13)', async () => {
+    const hostFile = path.join(dir, 'hosts', 'sno1', 'host.json');
+    const original = await readFile(hostFile, 'utf8');
+    const record = JSON.parse(original) as { facts: { cpuCores: number } };
+    const restartAgent = async (): Promise<void> => {
+      const pidOf = async (): Promise<number | undefined> =>
+        (await readState(labLayout(dir)))?.components.find(
+          (c) => c.name === 'agent-sno1' && c.health === 'running',
+        )?.pid;
+      const old = await pidOf();
+      if (old !== undefined) process.kill(old, 'SIGKILL');
+      await eventually(async () => {
+        const now = await pidOf();
+        assert.ok(now !== undefined && now !== old && isAlive(now));
+      }, 20_000);
+    };
+    await writeFile(
+      hostFile,
+      JSON.stringify({ ...record, facts: { ...record.facts, cpuCores: 8 } }, null, 2),
+    );
+    await restartAgent();
+    try {
+      await prepFails('sno1', /CPU topology mismatch: the seed has 16 cores, this cluster 8/);
+    } finally {
+      await writeFile(hostFile, original);
+      await restartAgent();
+    }
   });
 
   it('a post-pivot stall past initMonitorTimeoutSeconds rolls back by itself (IBU-8)', async () => {
