@@ -185,7 +185,9 @@ describe('SeedGenerator on a seed cluster at 4.16.1', { skip, timeout: 60_000 },
       assert.ok((await manifestDigest(repo('4.16.1'))) !== undefined, 'the manifest is in the registry');
       const workDir = join(host.ostree.varDir('rhcos_4.16.1'), 'lib', 'lca', 'seedgen');
       // The status is written first, then the work dir goes (a kill in between only redoes cleanup).
-      await eventually(() => assert.rejects(stat(workDir), 'the work dir is removed once the seed image is verified'));
+      await eventually(() =>
+        assert.rejects(stat(workDir), 'the work dir is removed once the seed image is verified'),
+      );
     } finally {
       await controller.stop();
     }
