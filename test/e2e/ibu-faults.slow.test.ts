@@ -5,56 +5,24 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import {
-  extraManifestsManifest,
-  ibuManifest,
-  oadpContentManifest,
-  rehearsalBucket,
-  storageLocationManifest,
-} from '../../src/lab/ibu-rehearsal.ts';
+import { extraManifestsManifest, ibuManifest, oadpContentManifest } from '../../src/lab/ibu-rehearsal.ts';
 import { isAlive, labLayout, readState } from '../../src/lab/state.ts';
-import { runKubectl } from '../../src/lab/kubectl.ts';
-import { removeTree } from '../../src/lab/remove-tree.ts';
 import { eventually } from '../support/http.ts';
+import { ibuKubectl, lcmEntry, needsRoot, startIbuLab, type IbuLab } from '../support/ibu-lab.ts';
 
 const run = promisify(execFile);
-const lcm = path.resolve('bin/lcm.js');
-const skip = process.getuid?.() !== 0 ? 'simulated hosts need root' : false;
 
-let dir: string;
-let kubeconfig: string;
-let registry: string;
-
-async function kubectl(context: string, args: string[], stdin?: string): Promise<string> {
-  const result = await runKubectl(args, { kubeconfig, context, ...(stdin !== undefined ? { stdin } : {}) });
-  assert.equal(result.code, 0, `kubectl --context ${context} ${args.join(' ')}:\n${result.stderr}`);
-  return result.stdout;
-}
-
-const jsonpath = async (context: string, args: string[], path: string): Promise<string> =>
-  (await runKubectl([...args, '-o', `jsonpath=${path}`], { kubeconfig, context })).stdout;
-
+let lab: IbuLab;
+const helpers = ibuKubectl(() => lab);
+const { kubectl, jsonpath, stage } = helpers;
 const condition = (context: string, type: string, field = 'status'): Promise<string> =>
-  jsonpath(context, ['get', 'ibu', 'upgrade'], `{.status.conditions[?(@.type=="${type}")].${field}}`);
-
-async function waitFor(context: string, type: string, status = 'True', timeoutMs = 120_000): Promise<void> {
-  await eventually(async () => assert.equal(await condition(context, type), status), timeoutMs);
-}
-
-const stage = (context: string, value: string, extra: Record<string, unknown> = {}): Promise<string> =>
-  kubectl(context, [
-    'patch',
-    'ibu',
-    'upgrade',
-    '--type=merge',
-    '-p',
-    JSON.stringify({ spec: { stage: value, ...extra } }),
-  ]);
+  helpers.condition(context, ['ibu', 'upgrade'], type, field);
+const waitFor = (context: string, type: string, status = 'True', timeoutMs = 120_000): Promise<void> =>
+  helpers.waitFor(context, ['ibu', 'upgrade'], type, status, timeoutMs);
 
 const appState = (context: string): Promise<string> =>
   kubectl(context, [
@@ -67,25 +35,8 @@ const appState = (context: string): Promise<string> =>
   ]);
 
 async function prepareTarget(context: string): Promise<void> {
-  await kubectl(context, [
-    '-n',
-    'openshift-lifecycle-agent',
-    'create',
-    'secret',
-    'docker-registry',
-    'seed-pull-secret',
-    `--docker-server=${registry}`,
-    '--docker-username=lab',
-    '--docker-password=lab',
-  ]);
-  for (const manifest of [
-    storageLocationManifest,
-    oadpContentManifest(context),
-    extraManifestsManifest,
-    ibuManifest(registry, '4.16.1'),
-  ]) {
-    await kubectl(context, ['apply', '-f', '-'], manifest);
-  }
+  await helpers.prepareTarget(context);
+  await kubectl(context, ['apply', '-f', '-'], ibuManifest(lab.registry, '4.16.1'));
 }
 
 /** Prep fails with a message matching `message`; back to Idle; the app is untouched. */
@@ -103,35 +54,28 @@ async function prepFails(context: string, message: RegExp): Promise<void> {
   assert.equal(await appState(context), before, 'nothing lost');
 }
 
-describe('image-based upgrade faults in the lab', { skip }, () => {
+describe('image-based upgrade faults in the lab', { skip: needsRoot }, () => {
   before(async () => {
-    dir = path.join(await mkdtemp(path.join(os.tmpdir(), 'lcm-ibu-faults-')), 'lab');
-    kubeconfig = labLayout(dir).kubeconfig;
-    await run(process.execPath, [lcm, 'lab', 'up', '--dir', dir], { timeout: 180_000 });
-    registry = (await readState(labLayout(dir)))?.registry ?? '';
-    await mkdir(path.join(dir, 'objectstore', rehearsalBucket), { recursive: true });
+    lab = await startIbuLab('lcm-ibu-faults-');
     await run(
       process.execPath,
       [
-        lcm,
+        lcmEntry,
         'seed',
         'generate',
         '--kubeconfig',
-        kubeconfig,
+        lab.kubeconfig,
         '--context',
         'seed',
         '--image',
-        `${registry}/ibu/seed:4.16.1`,
+        `${lab.registry}/ibu/seed:4.16.1`,
       ],
       { timeout: 120_000 },
     );
     await prepareTarget('sno1');
     await prepareTarget('sno2');
   });
-  after(async () => {
-    await run(process.execPath, [lcm, 'lab', 'down', '--dir', dir]).catch(() => undefined);
-    await removeTree(path.dirname(dir));
-  });
+  after(() => lab.close());
 
   it('a missing pull secret is named', async () => {
     await kubectl('sno1', [
@@ -163,7 +107,7 @@ describe('image-based upgrade faults in the lab', { skip }, () => {
       'upgrade',
       '--type=merge',
       '-p',
-      JSON.stringify({ spec: { seedImageRef: { image: `${registry}/ibu/seed:9.9.9` } } }),
+      JSON.stringify({ spec: { seedImageRef: { image: `${lab.registry}/ibu/seed:9.9.9` } } }),
     ]);
     await prepFails(
       'sno1',
@@ -175,7 +119,7 @@ describe('image-based upgrade faults in the lab', { skip }, () => {
       'upgrade',
       '--type=merge',
       '-p',
-      JSON.stringify({ spec: { seedImageRef: { image: `${registry}/ibu/seed:4.16.1` } } }),
+      JSON.stringify({ spec: { seedImageRef: { image: `${lab.registry}/ibu/seed:4.16.1` } } }),
     ]);
   });
 
@@ -219,12 +163,12 @@ describe('image-based upgrade faults in the lab', { skip }, () => {
   });
 
   it('a seed built on other hardware is refused, naming the mismatch (IBU-13)', async () => {
-    const hostFile = path.join(dir, 'hosts', 'sno1', 'host.json');
+    const hostFile = path.join(lab.dir, 'hosts', 'sno1', 'host.json');
     const original = await readFile(hostFile, 'utf8');
     const record = JSON.parse(original) as { facts: { cpuCores: number } };
     const restartAgent = async (): Promise<void> => {
       const pidOf = async (): Promise<number | undefined> =>
-        (await readState(labLayout(dir)))?.components.find(
+        (await readState(labLayout(lab.dir)))?.components.find(
           (c) => c.name === 'agent-sno1' && c.health === 'running',
         )?.pid;
       const old = await pidOf();
@@ -287,9 +231,12 @@ describe('image-based upgrade faults in the lab', { skip }, () => {
 
   it('an agent killed 20 times across Prep, Upgrade and Idle still completes, losing nothing', async () => {
     const before = await appState('sno2');
-    const data = await readFile(path.join(dir, 'hosts', 'sno2', 'volumes', 'app-data', 'data.txt'), 'utf8');
+    const data = await readFile(
+      path.join(lab.dir, 'hosts', 'sno2', 'volumes', 'app-data', 'data.txt'),
+      'utf8',
+    );
     const agentPid = async (): Promise<number | undefined> =>
-      (await readState(labLayout(dir)))?.components.find(
+      (await readState(labLayout(lab.dir)))?.components.find(
         (c) => c.name === 'agent-sno2' && c.health === 'running',
       )?.pid;
     let kills = 0;
@@ -332,11 +279,11 @@ describe('image-based upgrade faults in the lab', { skip }, () => {
       'the app is restored',
     );
     assert.equal(
-      await readFile(path.join(dir, 'hosts', 'sno2', 'volumes', 'app-data', 'data.txt'), 'utf8'),
+      await readFile(path.join(lab.dir, 'hosts', 'sno2', 'volumes', 'app-data', 'data.txt'), 'utf8'),
       data,
     );
     await assert.rejects(
-      stat(path.join(dir, 'hosts', 'sno2', 'sysroot', 'ostree', 'deploy', 'rhcos_4.14.13')),
+      stat(path.join(lab.dir, 'hosts', 'sno2', 'sysroot', 'ostree', 'deploy', 'rhcos_4.14.13')),
     );
   });
 });

@@ -5,54 +5,29 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, stat } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import {
-  extraManifestsManifest,
-  oadpContentManifest,
-  rehearsalBucket,
-  storageLocationManifest,
-} from '../../src/lab/ibu-rehearsal.ts';
 import { runKubectl } from '../../src/lab/kubectl.ts';
-import { removeTree } from '../../src/lab/remove-tree.ts';
-import { labLayout, readState } from '../../src/lab/state.ts';
 import { eventually } from '../support/http.ts';
+import { ibuKubectl, needsRoot, startIbuLab, type IbuLab } from '../support/ibu-lab.ts';
 
 const run = promisify(execFile);
-const lcm = path.resolve('bin/lcm.js');
 const fixtures = path.resolve('test/fixtures/seeds');
-const skip = process.getuid?.() !== 0 ? 'simulated hosts need root' : false;
 
-let dir: string;
-let kubeconfig: string;
-let registry: string;
-
-async function kubectl(context: string, args: string[], stdin?: string): Promise<string> {
-  const result = await runKubectl(args, { kubeconfig, context, ...(stdin !== undefined ? { stdin } : {}) });
-  assert.equal(result.code, 0, `kubectl --context ${context} ${args.join(' ')}:\n${result.stderr}`);
-  return result.stdout;
-}
-
-async function condition(context: string, kind: string, name: string, type: string): Promise<string> {
-  const result = await runKubectl(
-    ['get', kind, name, '-o', `jsonpath={.status.conditions[?(@.type=="${type}")].status}`],
-    { kubeconfig, context },
-  );
-  return result.stdout;
-}
-
-async function waitFor(
+let lab: IbuLab;
+const helpers = ibuKubectl(() => lab);
+const { kubectl, stage, version } = helpers;
+const condition = (context: string, kind: string, name: string, type: string): Promise<string> =>
+  helpers.condition(context, [kind, name], type);
+const waitFor = (
   context: string,
   kind: string,
   name: string,
   type: string,
   timeoutMs = 90_000,
-): Promise<void> {
-  await eventually(async () => assert.equal(await condition(context, kind, name, type), 'True'), timeoutMs);
-}
+): Promise<void> => helpers.waitFor(context, [kind, name], type, 'True', timeoutMs);
 
 /** The seed's example with its placeholders filled in the way a user would. */
 async function fixture(file: string, values: Record<string, string>): Promise<string> {
@@ -61,48 +36,17 @@ async function fixture(file: string, values: Record<string, string>): Promise<st
 }
 
 async function prepareTarget(context: string): Promise<void> {
-  await kubectl(context, [
-    '-n',
-    'openshift-lifecycle-agent',
-    'create',
-    'secret',
-    'docker-registry',
-    'seed-pull-secret',
-    `--docker-server=${registry}`,
-    '--docker-username=lab',
-    '--docker-password=lab',
-  ]);
-  await kubectl(context, ['apply', '-f', '-'], storageLocationManifest);
-  await kubectl(context, ['apply', '-f', '-'], oadpContentManifest(context));
-  await kubectl(context, ['apply', '-f', '-'], extraManifestsManifest);
+  await helpers.prepareTarget(context);
   await kubectl(
     context,
     ['apply', '-f', '-'],
     await fixture('seed000-02-imagebasedupgrade.yaml', {
       target_version: '4.16.1',
-      seed_container_image: `${registry}/ibu/seed:4.16.1`,
+      seed_container_image: `${lab.registry}/ibu/seed:4.16.1`,
       seed_pull_secret: 'seed-pull-secret',
     }),
   );
 }
-
-const stage = (context: string, value: string): Promise<string> =>
-  kubectl(context, [
-    'patch',
-    'ibu',
-    'upgrade',
-    '--type=merge',
-    '-p',
-    JSON.stringify({ spec: { stage: value } }),
-  ]);
-
-const version = async (context: string): Promise<string> =>
-  (
-    await runKubectl(['get', 'clusterversion', 'version', '-o', 'jsonpath={.status.desired.version}'], {
-      kubeconfig,
-      context,
-    })
-  ).stdout;
 
 const appState = (context: string): Promise<string> =>
   kubectl(context, [
@@ -114,19 +58,11 @@ const appState = (context: string): Promise<string> =>
     'jsonpath={range .items[*]}{.kind}/{.metadata.name} {.data} {.spec.replicas} {.spec.volumeName}{"\\n"}{end}',
   ]);
 
-describe('image-based upgrade in the lab', { skip }, () => {
+describe('image-based upgrade in the lab', { skip: needsRoot }, () => {
   before(async () => {
-    dir = path.join(await mkdtemp(path.join(os.tmpdir(), 'lcm-ibu-')), 'lab');
-    kubeconfig = labLayout(dir).kubeconfig;
-    await run(process.execPath, [lcm, 'lab', 'up', '--dir', dir], { timeout: 180_000 });
-    registry = (await readState(labLayout(dir)))?.registry ?? '';
-    await mkdir(path.join(dir, 'objectstore', rehearsalBucket), { recursive: true });
-    assert.notEqual(registry, '');
+    lab = await startIbuLab('lcm-ibu-');
   });
-  after(async () => {
-    await run(process.execPath, [lcm, 'lab', 'down', '--dir', dir]).catch(() => undefined);
-    await removeTree(path.dirname(dir));
-  });
+  after(() => lab.close());
 
   it('the seed SeedGenerator builds the seed image and pushes it to the registry', async () => {
     await kubectl('seed', [
@@ -141,13 +77,13 @@ describe('image-based upgrade in the lab', { skip }, () => {
     await kubectl(
       'seed',
       ['apply', '-f', '-'],
-      await fixture('seed000-01-seedgenerator.yaml', { seed_image: `${registry}/ibu/seed:4.16.1` }),
+      await fixture('seed000-01-seedgenerator.yaml', { seed_image: `${lab.registry}/ibu/seed:4.16.1` }),
     );
     await waitFor('seed', 'seedgenerator', 'seedimage', 'SeedGenCompleted');
     const { stdout } = await run('skopeo', [
       'inspect',
       '--tls-verify=false',
-      `docker://${registry}/ibu/seed:4.16.1`,
+      `docker://${lab.registry}/ibu/seed:4.16.1`,
     ]);
     assert.match(stdout, /com\.openshift\.lifecycle-agent\.seed_format_version/);
   });
@@ -166,7 +102,7 @@ describe('image-based upgrade in the lab', { skip }, () => {
 
   it('sno1: Upgrade reboots into 4.16.1 with the app restored, the PV file intact and certificates of its own', async () => {
     const before = await appState('sno1');
-    const dataFile = path.join(dir, 'hosts', 'sno1', 'volumes', 'app-data', 'data.txt');
+    const dataFile = path.join(lab.dir, 'hosts', 'sno1', 'volumes', 'app-data', 'data.txt');
     const data = await readFile(dataFile, 'utf8');
     await stage('sno1', 'Upgrade');
     await waitFor('sno1', 'ibu', 'upgrade', 'UpgradeCompleted', 150_000);
@@ -205,7 +141,7 @@ describe('image-based upgrade in the lab', { skip }, () => {
     await waitFor('sno1', 'ibu', 'upgrade', 'Idle');
     await eventually(async () => {
       await assert.rejects(
-        stat(path.join(dir, 'hosts', 'sno1', 'sysroot', 'ostree', 'deploy', 'rhcos_4.14.13')),
+        stat(path.join(lab.dir, 'hosts', 'sno1', 'sysroot', 'ostree', 'deploy', 'rhcos_4.14.13')),
       );
     }, 30_000);
   });
@@ -234,7 +170,7 @@ describe('image-based upgrade in the lab', { skip }, () => {
     await waitFor('sno2', 'ibu', 'upgrade', 'Idle');
     await eventually(async () => {
       await assert.rejects(
-        stat(path.join(dir, 'hosts', 'sno2', 'sysroot', 'ostree', 'deploy', 'rhcos_4.16.1')),
+        stat(path.join(lab.dir, 'hosts', 'sno2', 'sysroot', 'ostree', 'deploy', 'rhcos_4.16.1')),
       );
     }, 30_000);
   });
@@ -242,14 +178,14 @@ describe('image-based upgrade in the lab', { skip }, () => {
   it('a transition IBU-4 does not allow is refused with the rule, and nothing changes', async () => {
     const result = await runKubectl(
       ['patch', 'ibu', 'upgrade', '--type=merge', '-p', '{"spec":{"stage":"Upgrade"}}'],
-      { kubeconfig, context: 'sno2' },
+      { kubeconfig: lab.kubeconfig, context: 'sno2' },
     );
     assert.equal(result.code, 1);
     assert.match(result.stderr, /the stage transition is not permitted/);
     assert.equal(
       (
         await runKubectl(['get', 'ibu', 'upgrade', '-o', 'jsonpath={.spec.stage}'], {
-          kubeconfig,
+          kubeconfig: lab.kubeconfig,
           context: 'sno2',
         })
       ).stdout,

@@ -3,6 +3,7 @@
  * SeedGenerator controllers with the host they run on. In the lab the supervisor starts one per
  * simulated host; on a real node it would run with the real host's operations.
  */
+import { untilStopped } from '../until-stopped.ts';
 import { Command, Option } from 'commander';
 import { KubeClient } from '../../client/client.ts';
 import { isAlreadyExists } from '../../client/errors.ts';
@@ -96,12 +97,7 @@ export function agentCommand(): Command {
         }
         log.info('agent starting', { host: host.name, stateroot: await host.bootedStateroot() });
         await manager.start();
-        const keepAlive = setInterval(() => undefined, 1 << 30);
-        await new Promise<void>((resolve) => {
-          process.once('SIGTERM', resolve);
-          process.once('SIGINT', resolve);
-        });
-        clearInterval(keepAlive);
+        await untilStopped();
         await manager.stop();
         log.info('agent stopped');
       },

@@ -1,4 +1,5 @@
 /** `lcm apiserver`: the embedded Kubernetes-compatible API server in the foreground. */
+import { untilStopped } from '../until-stopped.ts';
 import { Command, Option } from 'commander';
 import { startLabApiServer } from '../../lab/lab-apiserver.ts';
 
@@ -42,10 +43,7 @@ Examples:
         process.stdout.write(
           `listening on ${lab.server.url}\nkubeconfig: ${lab.kubeconfigPath}\nclusters: ${lab.server.clusterNames().join(', ')}\n`,
         );
-        await new Promise<void>((resolve) => {
-          process.once('SIGINT', resolve);
-          process.once('SIGTERM', resolve);
-        });
+        await untilStopped();
         process.stdout.write('stopping…\n');
         await lab.stop();
       },

@@ -3,6 +3,7 @@
  * cluster. One Manager reconciles every context of the kubeconfig, behind a Lease so that only one
  * replica acts at a time. Controllers register in `src/controllers/registry.ts` as features land.
  */
+import { untilStopped } from '../until-stopped.ts';
 import { Command, Option } from 'commander';
 import { ClusterSet } from '../../client/cluster-set.ts';
 import { createLogger } from '../../runtime/log.ts';
@@ -51,13 +52,7 @@ export function controllersCommand(): Command {
         const names = registerControllers(manager);
         log.info('starting', { clusters: clusters.names(), controllers: names });
         await manager.start();
-        // A pending promise does not keep Node alive; this timer does, until a signal arrives.
-        const keepAlive = setInterval(() => undefined, 1 << 30);
-        await new Promise<void>((resolve) => {
-          process.once('SIGTERM', resolve);
-          process.once('SIGINT', resolve);
-        });
-        clearInterval(keepAlive);
+        await untilStopped();
         await manager.stop();
         log.info('stopped');
       },
