@@ -39,6 +39,10 @@ export async function startIbuLab(prefix: string): Promise<IbuLab> {
     kubeconfig: labLayout(dir).kubeconfig,
     registry,
     close: async () => {
+      if (process.env.LCM_KEEP_LAB === '1') {
+        process.stderr.write(`LCM_KEEP_LAB=1: the lab stays in ${dir}\n`);
+        return;
+      }
       await run(process.execPath, [lcmEntry, 'lab', 'down', '--dir', dir]).catch(() => undefined);
       await removeTree(path.dirname(dir));
     },
