@@ -4,7 +4,7 @@
  * by the reference it was pulled as. The disk is the host's: `capacityBytes` is a quota on the blob
  * bytes, and a pull that would exceed it fails before writing anything, as a full disk would.
  */
-import { copyFile, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -130,6 +130,9 @@ export class DirectoryContainerStorage implements ContainerStorage {
     const work = await mkdtemp(join(tmpdir(), 'lcm-image-bytes-'));
     try {
       await writeFile(join(work, 'content'), bytes);
+      // Same bytes, same image: the layer must not carry the time the file happened to be written.
+      await utimes(join(work, 'content'), 0, 0);
+      await utimes(work, 0, 0);
       const layoutDir = join(work, 'layout');
       // Uncompressed, so the stored size follows the content size (what quota tests reason about).
       await buildImage({
