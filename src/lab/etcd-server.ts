@@ -4,9 +4,10 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, openSync, closeSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { delimiter, dirname, join, basename } from 'node:path';
+import { exitOf, logTail, stopProcess, type Exit } from './child-process.ts';
 import { findFreePort } from './ports.ts';
 
 export interface EtcdOptions {
@@ -76,35 +77,7 @@ function healthy(endpoint: string): Promise<boolean> {
   });
 }
 
-function logTail(logFile: string): string {
-  try {
-    return readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n');
-  } catch {
-    return '(no log)';
-  }
-}
-
-interface Exit {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-}
-
-function exitOf(child: ChildProcess): Promise<Exit> {
-  if (child.exitCode !== null || child.signalCode !== null) {
-    return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
-  }
-  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-function signal(pid: number, name: NodeJS.Signals): void {
-  try {
-    process.kill(pid, name);
-  } catch {
-    // already gone
-  }
-}
 
 async function startOnce(
   binary: string,
@@ -147,22 +120,7 @@ async function startOnce(
   const pid = await spawned;
   const exited = exitOf(child);
 
-  const stop = async (timeoutMs = 5000): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    signal(pid, 'SIGTERM');
-    // A SIGSTOPped etcd (outage tests) only acts on SIGTERM once continued.
-    signal(pid, 'SIGCONT');
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = await Promise.race([
-      exited.then(() => false),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs))),
-    ]);
-    clearTimeout(timer);
-    if (timedOut) {
-      signal(pid, 'SIGKILL');
-      await exited;
-    }
-  };
+  const stop = (timeoutMs = 5000): Promise<void> => stopProcess(child, exited, timeoutMs);
 
   const deadline = Date.now() + (options.startTimeoutMs ?? 20_000);
   let early: Exit | undefined;

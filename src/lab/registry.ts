@@ -6,11 +6,12 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, closeSync, constants, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { delimiter, join } from 'node:path';
 import { stringify } from 'yaml';
 import { bcryptHash } from './bcrypt.ts';
+import { exitOf, logTail, stopProcess, type Exit } from './child-process.ts';
 import { findFreePort } from './ports.ts';
 
 export interface RegistryOptions {
@@ -113,35 +114,7 @@ function serving(url: string): Promise<boolean> {
   });
 }
 
-function logTail(logFile: string): string {
-  try {
-    return readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n');
-  } catch {
-    return '(no log)';
-  }
-}
-
-interface Exit {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-}
-
-function exitOf(child: ChildProcess): Promise<Exit> {
-  if (child.exitCode !== null || child.signalCode !== null) {
-    return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
-  }
-  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-function signal(pid: number, name: NodeJS.Signals): void {
-  try {
-    process.kill(pid, name);
-  } catch {
-    // already gone
-  }
-}
 
 async function startOnce(
   binary: string,
@@ -171,20 +144,7 @@ async function startOnce(
   });
   const exited = exitOf(child);
 
-  const stop = async (timeoutMs = 5000): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    signal(pid, 'SIGTERM');
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = await Promise.race([
-      exited.then(() => false),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs))),
-    ]);
-    clearTimeout(timer);
-    if (timedOut) {
-      signal(pid, 'SIGKILL');
-      await exited;
-    }
-  };
+  const stop = (timeoutMs = 5000): Promise<void> => stopProcess(child, exited, timeoutMs);
 
   const deadline = Date.now() + (options.startTimeoutMs ?? 20_000);
   let early: Exit | undefined;

@@ -8,6 +8,7 @@ import { mkdir, open, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { labKubeconfig } from '../client/kubeconfig.ts';
+import { stopProcess } from './child-process.ts';
 import { startEtcd, type EtcdProcess } from './etcd-server.ts';
 import { findFreePort } from './ports.ts';
 import { installCrds } from './crds.ts';
@@ -96,23 +97,6 @@ async function spawnLogged(
   } finally {
     await handle.close();
   }
-}
-
-function stopChild(child: ChildProcess, exited: Promise<unknown>): () => Promise<void> {
-  return async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = await Promise.race([
-      exited.then(() => false),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), 10_000))),
-    ]);
-    clearTimeout(timer);
-    if (timedOut) {
-      child.kill('SIGKILL');
-      await exited;
-    }
-  };
 }
 
 export class Supervisor {
@@ -210,7 +194,7 @@ export class Supervisor {
             30_000,
             'the API server',
           );
-          return { pid, exited, stop: stopChild(child, exited) };
+          return { pid, exited, stop: () => stopProcess(child, exited, 10_000) };
         },
       },
       {
@@ -239,7 +223,7 @@ export class Supervisor {
             path.join(layout.logs, 'controllers.log'),
           );
           const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-          return { pid, exited, stop: stopChild(child, exited) };
+          return { pid, exited, stop: () => stopProcess(child, exited, 10_000) };
         },
       },
       ...(this.marker.hosts ?? []).map((h): ComponentSpec => ({
@@ -264,7 +248,7 @@ export class Supervisor {
             path.join(layout.logs, `agent-${h.name}.log`),
           );
           const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-          return { pid, exited, stop: stopChild(child, exited) };
+          return { pid, exited, stop: () => stopProcess(child, exited, 10_000) };
         },
       })),
     ];
