@@ -45,14 +45,9 @@ import {
   toPem,
 } from './x509.ts';
 
-export interface ClusterStateItem {
-  readonly key: string;
-  readonly value: unknown;
-}
+import type { ClusterStateDump, ClusterStateItem } from './cluster-state.ts';
 
-export interface ClusterStateDump {
-  readonly items: readonly ClusterStateItem[];
-}
+export type { ClusterStateDump, ClusterStateItem };
 
 export interface ClusterIdentity {
   readonly clusterName: string;

@@ -34,6 +34,7 @@ import {
 } from './oci/media-types.ts';
 import { parseImageReference } from './oci/reference.ts';
 import { extractLayer } from './oci/tar.ts';
+import type { ClusterStateDump, ClusterStateItem } from './cluster-state.ts';
 
 /**
  * lcm's seed format. Upstream lifecycle-agent is at 4 with other layers (var.tgz, etc.tgz…), so the
@@ -59,18 +60,7 @@ export const seedLayerFiles: Readonly<Record<SeedLayerRole, string>> = {
   images: 'images.json',
 };
 
-/** A key space as `GET /lcm/v1/backings/<backing>` returns it; keys are relative to the backing. */
-export interface ClusterStateDump {
-  readonly backing?: string;
-  readonly revision?: number | string;
-  readonly items: readonly ClusterStateItem[];
-}
-
-export interface ClusterStateItem {
-  /** `<group|core>/<resource>/[<namespace>/]<name>`, e.g. `core/nodes/sno1`. */
-  readonly key: string;
-  readonly value: unknown;
-}
+export type { ClusterStateDump, ClusterStateItem };
 
 export interface SeedClusterInfo {
   /** The OpenShift release the seed cluster runs. */
