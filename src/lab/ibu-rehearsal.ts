@@ -3,6 +3,7 @@
  * a pull secret, an OADP ConfigMap with the Backup/Restore, an extra-manifests ConfigMap and a
  * backup storage location): shared by `lcm demo` and the acceptance suite.
  */
+import { sampleAppClusterRole } from './sample-app.ts';
 
 /** The seed's ImageBasedUpgrade example (seed 000), its placeholders filled for the lab. */
 export function ibuManifest(registry: string, version: string): string {
@@ -41,7 +42,11 @@ spec:
     bucket: ${rehearsalBucket}
 `;
 
-/** The application's Backup and Restore (IBU-14/15), wrapped in the ConfigMap the IBU names. */
+/**
+ * The application's Backups and Restores (IBU-14/15/16), wrapped in the ConfigMap the IBU names:
+ * its cluster-scoped ClusterRole in a Backup of its own, selected by apply-label and restored in an
+ * earlier wave than the namespaced rest.
+ */
 export function oadpContentManifest(target: string): string {
   return `apiVersion: v1
 kind: ConfigMap
@@ -49,6 +54,31 @@ metadata:
   name: oadp-cm-example
   namespace: openshift-adp
 data:
+  backup_cluster.yaml: |
+    apiVersion: velero.io/v1
+    kind: Backup
+    metadata:
+      name: sample-app-cluster-${target}
+      namespace: openshift-adp
+      labels:
+        velero.io/storage-location: default
+      annotations:
+        lca.openshift.io/apply-label: rbac.authorization.k8s.io/v1/clusterroles/${sampleAppClusterRole}
+    spec:
+      includedClusterScopedResources:
+      - clusterroles
+  restore_cluster.yaml: |
+    apiVersion: velero.io/v1
+    kind: Restore
+    metadata:
+      name: sample-app-cluster-${target}
+      namespace: openshift-adp
+      labels:
+        velero.io/storage-location: default
+      annotations:
+        lca.openshift.io/apply-wave: "1"
+    spec:
+      backupName: sample-app-cluster-${target}
   backup_app.yaml: |
     apiVersion: velero.io/v1
     kind: Backup

@@ -10,6 +10,7 @@ import type { KubeObject } from '../client/object.ts';
 import type { SimulatedHost } from './sim-host.ts';
 
 export const sampleAppNamespace = 'sample-app';
+export const sampleAppClusterRole = 'sample-app-reader';
 
 export function sampleVolumeDir(host: Pick<SimulatedHost, 'dir'>): string {
   return path.join(host.dir, 'volumes', 'app-data');
@@ -34,6 +35,13 @@ function objects(host: SimulatedHost): KubeObject[] {
       kind: 'Secret',
       metadata: { name: 'web-secret', namespace: sampleAppNamespace, labels },
       stringData: { token: `token-of-${host.name}` },
+    },
+    {
+      // Cluster-scoped, so the rehearsal carries it in a Backup of its own by apply-label (IBU-15/16).
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: sampleAppClusterRole, labels },
+      rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] }],
     },
     {
       apiVersion: 'v1',

@@ -5,14 +5,23 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { extraManifestsManifest, ibuManifest, oadpContentManifest } from '../../src/lab/ibu-rehearsal.ts';
-import { isAlive, labLayout, readState } from '../../src/lab/state.ts';
+import { isAlive } from '../../src/lab/state.ts';
 import { eventually } from '../support/http.ts';
-import { ibuKubectl, lcmEntry, needsRoot, startIbuLab, type IbuLab } from '../support/ibu-lab.ts';
+import {
+  agentPid as agentPidOf,
+  ibuKubectl,
+  lcmEntry,
+  needsRoot,
+  restartAgent,
+  startIbuLab,
+  type IbuLab,
+} from '../support/ibu-lab.ts';
 
 const run = promisify(execFile);
 
@@ -50,6 +59,23 @@ async function prepFails(context: string, ...messages: RegExp[]): Promise<void> 
   await stage(context, 'Idle');
   await waitFor(context, 'Idle');
   assert.equal(await appState(context), before, 'nothing lost');
+}
+
+/** The bytes of every blob in an OCI layout, as the simulated container storage counts its disk. */
+async function blobBytes(layoutDir: string): Promise<number> {
+  const dir = path.join(layoutDir, 'blobs', 'sha256');
+  let total = 0;
+  for (const name of await readdir(dir)) total += (await stat(path.join(dir, name))).size;
+  return total;
+}
+
+/** A loopback port nothing listens on: one the kernel just handed out and took back. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 describe('image-based upgrade faults in the lab', { skip: needsRoot }, () => {
@@ -169,28 +195,63 @@ describe('image-based upgrade faults in the lab', { skip: needsRoot }, () => {
     const hostFile = path.join(lab.dir, 'hosts', 'sno1', 'host.json');
     const original = await readFile(hostFile, 'utf8');
     const record = JSON.parse(original) as { facts: { cpuCores: number } };
-    const restartAgent = async (): Promise<void> => {
-      const pidOf = async (): Promise<number | undefined> =>
-        (await readState(labLayout(lab.dir)))?.components.find(
-          (c) => c.name === 'agent-sno1' && c.health === 'running',
-        )?.pid;
-      const old = await pidOf();
-      if (old !== undefined) process.kill(old, 'SIGKILL');
-      await eventually(async () => {
-        const now = await pidOf();
-        assert.ok(now !== undefined && now !== old && isAlive(now));
-      }, 20_000);
-    };
     await writeFile(
       hostFile,
       JSON.stringify({ ...record, facts: { ...record.facts, cpuCores: 8 } }, null, 2),
     );
-    await restartAgent();
+    await restartAgent(lab, 'sno1');
     try {
       await prepFails('sno1', /CPU topology mismatch: the seed has 16 cores, this cluster 8/);
     } finally {
       await writeFile(hostFile, original);
-      await restartAgent();
+      await restartAgent(lab, 'sno1');
+    }
+  });
+
+  it('a full /var/lib/containers is named with the bytes needed and free', async () => {
+    const hostFile = path.join(lab.dir, 'hosts', 'sno1', 'host.json');
+    const original = await readFile(hostFile, 'utf8');
+    const record = JSON.parse(original) as { capacityBytes: number };
+    // The disk holds the running release's (pinned) images and 100 KiB more: the seed's release
+    // images (256 KiB each, pulled in Prep) cannot fit, and cleanup may not remove pinned ones.
+    const used = await blobBytes(path.join(lab.dir, 'hosts', 'sno1', 'var', 'lib', 'containers', 'storage'));
+    await writeFile(hostFile, JSON.stringify({ ...record, capacityBytes: used + 100 * 1024 }, null, 2));
+    await restartAgent(lab, 'sno1');
+    try {
+      await prepFails(
+        'sno1',
+        /pull .*lab\/ocp-release\/[a-z-]+:4\.16\.1 \(listed by the seed\): .*no space left on device: the image needs \d+ more bytes but only 102400 of \d+ are free in \/var\/lib\/containers/,
+      );
+    } finally {
+      await writeFile(hostFile, original);
+      await restartAgent(lab, 'sno1');
+    }
+  });
+
+  it('an unreachable registry is named', async () => {
+    const closed = await closedPort();
+    await kubectl('sno1', [
+      'patch',
+      'ibu',
+      'upgrade',
+      '--type=merge',
+      '-p',
+      JSON.stringify({ spec: { seedImageRef: { image: `127.0.0.1:${closed}/ibu/seed:4.16.1` } } }),
+    ]);
+    try {
+      await prepFails(
+        'sno1',
+        new RegExp(`registry at 127\\.0\\.0\\.1:${closed} is not reachable \\(connection refused\\)`),
+      );
+    } finally {
+      await kubectl('sno1', [
+        'patch',
+        'ibu',
+        'upgrade',
+        '--type=merge',
+        '-p',
+        JSON.stringify({ spec: { seedImageRef: { image: `${lab.registry}/ibu/seed:4.16.1` } } }),
+      ]);
     }
   });
 
@@ -238,10 +299,7 @@ describe('image-based upgrade faults in the lab', { skip: needsRoot }, () => {
       path.join(lab.dir, 'hosts', 'sno2', 'volumes', 'app-data', 'data.txt'),
       'utf8',
     );
-    const agentPid = async (): Promise<number | undefined> =>
-      (await readState(labLayout(lab.dir)))?.components.find(
-        (c) => c.name === 'agent-sno2' && c.health === 'running',
-      )?.pid;
+    const agentPid = (): Promise<number | undefined> => agentPidOf(lab, 'sno2');
     let kills = 0;
     let stop = false;
     const killer = (async () => {

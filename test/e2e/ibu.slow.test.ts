@@ -9,6 +9,8 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { list as listTar } from 'tar';
+import { rehearsalBucket } from '../../src/lab/ibu-rehearsal.ts';
 import { runKubectl } from '../../src/lab/kubectl.ts';
 import { eventually } from '../support/http.ts';
 import { ibuKubectl, needsRoot, startIbuLab, type IbuLab } from '../support/ibu-lab.ts';
@@ -121,6 +123,33 @@ describe('image-based upgrade in the lab', { skip: needsRoot }, () => {
       ]),
       /applied after the pivot/,
     );
+    // IBU-16: the apply-label Backup labelled and carried exactly the one ClusterRole it names.
+    assert.equal(
+      await kubectl('sno1', [
+        'get',
+        'clusterrole',
+        'sample-app-reader',
+        '-o',
+        'jsonpath={.metadata.labels.lca\\.openshift\\.io/backup}',
+      ]),
+      'sample-app-cluster-sno1',
+    );
+    const clusterRoles: string[] = [];
+    await listTar({
+      file: path.join(
+        lab.dir,
+        'objectstore',
+        rehearsalBucket,
+        'backups',
+        'sample-app-cluster-sno1',
+        'sample-app-cluster-sno1.tar.gz',
+      ),
+      onReadEntry: (entry) => {
+        if (/^resources\/clusterroles[^/]*\/cluster\//.test(entry.path))
+          clusterRoles.push(path.basename(entry.path));
+      },
+    });
+    assert.deepEqual(clusterRoles, ['sample-app-reader.json']);
     const cert = async (context: string): Promise<string> =>
       kubectl(context, [
         'get',

@@ -13,7 +13,7 @@ import {
 } from '../../src/lab/ibu-rehearsal.ts';
 import { runKubectl } from '../../src/lab/kubectl.ts';
 import { removeTree } from '../../src/lab/remove-tree.ts';
-import { labLayout, readState } from '../../src/lab/state.ts';
+import { isAlive, labLayout, readState } from '../../src/lab/state.ts';
 import { eventually } from './http.ts';
 
 const run = promisify(execFile);
@@ -47,6 +47,23 @@ export async function startIbuLab(prefix: string): Promise<IbuLab> {
       await removeTree(path.dirname(dir));
     },
   };
+}
+
+/** The PID of a host's running agent, as the lab supervisor records it. */
+export async function agentPid(lab: IbuLab, host: string): Promise<number | undefined> {
+  return (await readState(labLayout(lab.dir)))?.components.find(
+    (c) => c.name === `agent-${host}` && c.health === 'running',
+  )?.pid;
+}
+
+/** SIGKILLs the host's agent and waits until the supervisor has started a new one. */
+export async function restartAgent(lab: IbuLab, host: string): Promise<void> {
+  const old = await agentPid(lab, host);
+  if (old !== undefined) process.kill(old, 'SIGKILL');
+  await eventually(async () => {
+    const now = await agentPid(lab, host);
+    assert.ok(now !== undefined && now !== old && isAlive(now));
+  }, 20_000);
 }
 
 /** kubectl against one of the lab's contexts; `lab` is read per call (it starts in `before`). */

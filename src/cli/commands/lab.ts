@@ -4,6 +4,7 @@ import { mkdir, open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { formatHostSpec, hostFactsHelp, parseHostSpec } from '../../lab/host-spec.ts';
 import { hostsSupported } from '../../lab/hosts.ts';
 import { Supervisor } from '../../lab/supervisor.ts';
 import {
@@ -41,12 +42,6 @@ async function runningState(layout: LabLayout): Promise<LabState | undefined> {
 }
 
 /** `seed=4.16.1` → {name, version}; refuses anything else with the expected form. */
-function parseHostSpec(text: string): LabHostSpec {
-  const match = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)=(\d+\.\d+\.\d+)$/.exec(text);
-  if (!match) throw new Error(`--host ${text}: expected <name>=<release>, e.g. sno1=4.14.13`);
-  return { name: match[1] ?? '', version: match[3] ?? '' };
-}
-
 async function up(options: { dir: string; clusters: string[]; hosts: LabHostSpec[] }): Promise<void> {
   const layout = labLayout(options.dir);
   const marker = await readMarker(layout);
@@ -80,9 +75,7 @@ async function up(options: { dir: string; clusters: string[]; hosts: LabHostSpec
         '--dir',
         layout.dir,
         ...(options.clusters.length > 0 ? ['--cluster', ...options.clusters] : []),
-        ...(options.hosts.length > 0
-          ? ['--host', ...options.hosts.map((h) => `${h.name}=${h.version}`)]
-          : []),
+        ...(options.hosts.length > 0 ? ['--host', ...options.hosts.map(formatHostSpec)] : []),
       ],
       { detached: true, stdio: ['ignore', log.fd, log.fd] },
     );
@@ -234,8 +227,12 @@ export function labCommand(): Command {
       )
       .option('--cluster <name...>', 'logical clusters besides the hub, for a new lab', ['spoke1', 'spoke2'])
       .option(
-        '--host <name=release...>',
+        '--host <name=release[,fact=value]...>',
         `simulated single-node hosts for a new lab (default: ${defaultLabHosts.map((h) => `${h.name}=${h.version}`).join(' ')} when run as root)`,
+      )
+      .addHelpText(
+        'after',
+        `\nHost facts (what the image-based upgrade's compatibility checks compare):\n${hostFactsHelp}\n\nExample:\n  lcm lab up --host seed=4.16.1 --host sno1=4.14.13 --host sno3=4.14.13,cores=8,disk=40Gi,fips=true\n`,
       )
       .option('--no-hosts', 'no simulated hosts')
       .action((options: { dir: string; cluster: string[]; host?: string[]; hosts: boolean }) => {

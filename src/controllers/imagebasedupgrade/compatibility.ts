@@ -29,10 +29,21 @@ export const minimumVersions = {
   lvmStorage: '4.14.2',
 } as const;
 
-const storageOperators = {
+/** The OLM packages of the two local storage implementations a single-node cluster may run. */
+export const storageOperators = {
   'local-storage-operator': minimumVersions.localStorage,
-  lvms: minimumVersions.lvmStorage,
+  'lvms-operator': minimumVersions.lvmStorage,
 } as const;
+
+export type StorageOperator = keyof typeof storageOperators;
+
+/** The one storage operator installed, or undefined when there is none or more than one. */
+export function storageOperatorOf(facts: Pick<HostFacts, 'operators'>): StorageOperator | undefined {
+  const installed = (Object.keys(storageOperators) as StorageOperator[]).filter(
+    (name) => operatorVersion(facts, name) !== undefined,
+  );
+  return installed.length === 1 ? installed[0] : undefined;
+}
 
 function operatorVersion(facts: Pick<HostFacts, 'operators'>, name: string): string | undefined {
   return facts.operators.find((o) => o.name === name || o.name.startsWith(`${name}.`))?.version;

@@ -6,7 +6,8 @@ import type { KubeObject } from '../../../client/object.ts';
 import { parseImageReference } from '../../../host/oci/reference.ts';
 import { pullToLayout } from '../../../host/oci/transfer.ts';
 import { extractSeedLayer, readSeedImage, readSeedImageList } from '../../../host/seed-image.ts';
-import { compatibilityProblems } from '../compatibility.ts';
+import { compatibilityProblems, storageOperatorOf } from '../compatibility.ts';
+import { storageRuleProblems, type BackupSelection } from '../storage-rules.ts';
 import { staterootName } from '../decide.ts';
 import { done, failed, manifestsIn, types, type StepContext, type StepResult } from './context.ts';
 
@@ -63,11 +64,20 @@ async function validateSpec(context: StepContext): Promise<StepResult> {
     problems.push(error instanceof Error ? error.message : String(error));
   }
   try {
-    for (const { source, object } of await manifestsIn(context.client, spec.oadpContent ?? [])) {
+    const oadp = await manifestsIn(context.client, spec.oadpContent ?? []);
+    for (const { source, object } of oadp) {
       if (!veleroKinds.has(object.kind ?? '') || object.apiVersion !== 'velero.io/v1') {
         problems.push(`oadpContent ${source}: ${object.kind ?? '?'} is not a velero.io/v1 Backup or Restore`);
       }
     }
+    const backups = oadp
+      .filter(({ object }) => object.kind === 'Backup')
+      .map(({ source, object }) => ({
+        source,
+        name: object.metadata?.name ?? '',
+        spec: (object as KubeObject<BackupSelection>).spec ?? {},
+      }));
+    problems.push(...storageRuleProblems(backups, storageOperatorOf(await context.host.facts())));
     const extra = await manifestsIn(context.client, spec.extraManifests ?? []);
     for (const { source, object } of extra) {
       if (forbiddenExtraManifestKinds.has(object.kind ?? '')) {
