@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages lcm runs for real when they are missing: etcd (the API server's
-# store), ostree (hosts' OS trees), docker-registry (seed images), skopeo (the benchmark's reference).
+# store), ostree (hosts' OS trees), docker-registry (seed images), skopeo (the benchmark's reference),
+# prometheus (alerts and PromQL update risks).
 # Needs root for apt; without root it only says what is missing.
 set -euo pipefail
 
@@ -10,6 +11,7 @@ command -v etcdctl >/dev/null 2>&1 || missing+=(etcd-client)
 command -v ostree >/dev/null 2>&1 || missing+=(ostree)
 command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
 command -v skopeo >/dev/null 2>&1 || missing+=(skopeo)
+command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -5,7 +5,9 @@ import { apiserverCommand } from './commands/apiserver.ts';
 import { controllersCommand } from './commands/controllers.ts';
 import { demoCommand } from './commands/demo.ts';
 import { ibuCommand, seedCommand } from './commands/ibu.ts';
+import { etcdCommand } from './commands/etcd.ts';
 import { labCommand } from './commands/lab.ts';
+import { upgradeCommand } from './commands/upgrade.ts';
 import { exitCodeHelp, exitCodes } from './output.ts';
 
 /** Usage errors exit 2 (commander's default is 1), so scripts can tell them from failures. */
@@ -30,6 +32,8 @@ const program = new Command()
   .addCommand(labCommand())
   .addCommand(ibuCommand())
   .addCommand(seedCommand())
+  .addCommand(upgradeCommand())
+  .addCommand(etcdCommand())
   .addCommand(apiserverCommand())
   .addCommand(controllersCommand())
   .addCommand(agentCommand());

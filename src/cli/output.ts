@@ -39,7 +39,9 @@ export const exitCodes = {
   usage: 2,
   /** The thing asked about is not running / not ready (e.g. `lcm lab status`). */
   notReady: 3,
+  /** The check found something that must be fixed first (e.g. a blocker in `lcm readiness`). */
+  blocked: 4,
 } as const;
 
 export const exitCodeHelp = `
-Exit codes: 0 success · 1 failure · 2 usage error · 3 not running / not ready`;
+Exit codes: 0 success · 1 failure · 2 usage error · 3 not running / not ready · 4 blocked (a blocker was found)`;

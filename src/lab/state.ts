@@ -4,6 +4,7 @@
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { SimulatedFacts } from './sim-host.ts';
 
 /** Bumped whenever a lab dir written by an older lcm cannot be resumed as-is. */
 export const labFormatVersion = 1;
@@ -38,6 +39,7 @@ export interface LabMarker {
   readonly etcdClientPort?: number;
   readonly etcdPeerPort?: number;
   readonly registryPort?: number;
+  readonly prometheusPort?: number;
   /** Simulated single-node hosts: the release each was created at (it may run another now). */
   readonly hosts?: readonly LabHostSpec[];
 }
@@ -45,7 +47,17 @@ export interface LabMarker {
 export interface LabHostSpec {
   readonly name: string;
   readonly version: string;
+  /** Facts the compatibility checks compare, where they differ from the simulated defaults. */
+  readonly facts?: Partial<SimulatedFacts>;
+  /** The size of /var/lib/containers (default 100 GiB). */
+  readonly capacityBytes?: number;
 }
+
+/**
+ * The release the lab's spoke clusters report (their simulated cluster version operator's): the
+ * seed's update-preparation story, 4.13 → 4.14 with Kubernetes 1.27's API removals (seed 001).
+ */
+export const spokeRelease = '4.13.40';
 
 /** The lab's default hosts: one seed at a newer release, two targets at an older one (issue 4). */
 export const defaultLabHosts: readonly LabHostSpec[] = [

@@ -14,9 +14,12 @@ import { findFreePort } from './ports.ts';
 import { installCrds } from './crds.ts';
 import { ensureHosts, hostDir } from './hosts.ts';
 import { startRegistry } from './registry.ts';
+import { ensureReleaseImages } from './release-images.ts';
+import { prometheusComponent, prometheusInstalled } from './prometheus.ts';
 import { installSampleApp } from './sample-app.ts';
 import {
   labFormatVersion,
+  spokeRelease,
   readMarker,
   writeJson,
   type ComponentHealth,
@@ -109,6 +112,7 @@ export class Supervisor {
   private etcd: EtcdProcess | undefined;
   private apiPort = 0;
   private registryPort = 0;
+  private prometheusPort = 0;
 
   constructor(private readonly options: SupervisorOptions) {}
 
@@ -210,6 +214,20 @@ export class Supervisor {
           return { pid: registry.pid, exited: registry.exited, stop: () => registry.stop() };
         },
       },
+      ...(prometheusInstalled()
+        ? [
+            prometheusComponent({
+              labDir: layout.dir,
+              logsDir: layout.logs,
+              port: this.prometheusPort,
+              apiServerUrl: `http://127.0.0.1:${this.apiPort}`,
+              clusters: () => [
+                ...[hubName, ...this.marker.clusters].map((name) => ({ name, release: spokeRelease })),
+                ...(this.marker.hosts ?? []).map((h) => ({ name: h.name, release: h.version })),
+              ],
+            }),
+          ]
+        : []),
       {
         name: 'controllers',
         log: path.join(layout.logs, 'controllers.log'),
@@ -221,6 +239,29 @@ export class Supervisor {
             'controllers',
             ['controllers', '--kubeconfig', layout.kubeconfig],
             path.join(layout.logs, 'controllers.log'),
+          );
+          const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+          return { pid, exited, stop: () => stopProcess(child, exited, 10_000) };
+        },
+      },
+      {
+        name: 'cluster-version-operator',
+        log: path.join(layout.logs, 'cluster-version-operator.log'),
+        endpoint: () => undefined,
+        start: async () => {
+          const { child, pid } = await spawnLogged(
+            'cluster-version-operator',
+            [
+              'lab',
+              'cvo',
+              '--kubeconfig',
+              layout.kubeconfig,
+              '--context',
+              hubName,
+              ...this.marker.clusters,
+              ...(prometheusInstalled() ? ['--prometheus', `http://127.0.0.1:${this.prometheusPort}`] : []),
+            ],
+            path.join(layout.logs, 'cluster-version-operator.log'),
           );
           const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
           return { pid, exited, stop: () => stopProcess(child, exited, 10_000) };
@@ -265,9 +306,15 @@ export class Supervisor {
     const hosts = await ensureHosts(
       this.layout.dir,
       `http://127.0.0.1:${this.apiPort}`,
-      specs.map((h) => ({ name: h.name, release: { version: h.version } })),
+      specs.map((h) => ({
+        name: h.name,
+        release: { version: h.version },
+        ...(h.facts !== undefined ? { facts: h.facts } : {}),
+        ...(h.capacityBytes !== undefined ? { capacityBytes: h.capacityBytes } : {}),
+      })),
     );
     for (const host of hosts) {
+      await ensureReleaseImages(host, `127.0.0.1:${this.registryPort}`);
       const spec = specs.find((h) => h.name === host.name);
       if (spec !== undefined && spec.version !== newest) await installSampleApp(host);
     }
@@ -322,6 +369,7 @@ export class Supervisor {
     const existing = await readMarker(layout);
     this.apiPort = existing?.apiPort ?? (await findFreePort());
     this.registryPort = existing?.registryPort ?? (await findFreePort());
+    this.prometheusPort = existing?.prometheusPort ?? (await findFreePort());
     this.marker = existing ?? {
       formatVersion: labFormatVersion,
       createdAt: new Date().toISOString(),
@@ -329,7 +377,11 @@ export class Supervisor {
       hosts: [...this.options.hosts],
       apiPort: this.apiPort,
       registryPort: this.registryPort,
+      prometheusPort: this.prometheusPort,
     };
+    // A lab made before Prometheus joined keeps the port it is given now.
+    if (this.marker.prometheusPort === undefined)
+      this.marker = { ...this.marker, prometheusPort: this.prometheusPort };
     const specs = this.components();
     for (const spec of specs) await this.setState(spec.name, 'stopped', { log: spec.log });
     try {

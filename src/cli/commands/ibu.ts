@@ -1,11 +1,8 @@
 /** `lcm ibu status | watch` and `lcm seed generate`: the image-based upgrade from the command line. */
-import { existsSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Command } from 'commander';
-import { KubeClient } from '../../client/client.ts';
+import type { KubeClient } from '../../client/client.ts';
 import { isAlreadyExists, isNotFound } from '../../client/errors.ts';
-import { loadKubeconfig } from '../../client/load-kubeconfig.ts';
+import { clusterClient, withCluster as withClusterOptions, type ClusterOptions } from '../cluster-options.ts';
 import { describeIbu, summaryLine, type ServedIbu } from '../ibu/ibu-view.ts';
 import { exitCodeHelp, exitCodes, outputOption, render, type OutputFormat } from '../output.ts';
 import { progress } from '../progress.ts';
@@ -14,30 +11,8 @@ const ibuType = { apiVersion: 'lca.openshift.io/v1', kind: 'ImageBasedUpgrade' }
 const seedType = { apiVersion: 'lca.openshift.io/v1', kind: 'SeedGenerator' } as const;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-interface ClusterOptions {
-  readonly kubeconfig?: string;
-  readonly context?: string;
-}
-
-/** --kubeconfig, else $KUBECONFIG, else the lab's, else ~/.kube/config. */
-export function kubeconfigPath(options: ClusterOptions): string {
-  if (options.kubeconfig) return options.kubeconfig;
-  const fromEnv = process.env.KUBECONFIG?.split(path.delimiter)[0];
-  if (fromEnv) return fromEnv;
-  if (existsSync('.lcm-lab/kubeconfig')) return '.lcm-lab/kubeconfig';
-  return path.join(os.homedir(), '.kube', 'config');
-}
-
-export async function clusterClient(options: ClusterOptions): Promise<KubeClient> {
-  return new KubeClient(
-    await loadKubeconfig(kubeconfigPath(options), options.context ? { context: options.context } : {}),
-  );
-}
-
 function withCluster(command: Command): Command {
-  return command
-    .option('--kubeconfig <file>', 'kubeconfig (default: $KUBECONFIG, ./.lcm-lab/kubeconfig, ~/.kube/config)')
-    .option('--context <name>', 'kubeconfig context (the single-node cluster)');
+  return withClusterOptions(command, 'kubeconfig context (the single-node cluster)');
 }
 
 export interface WatchOptions {

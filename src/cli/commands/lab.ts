@@ -6,6 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { formatHostSpec, hostFactsHelp, parseHostSpec } from '../../lab/host-spec.ts';
 import { hostsSupported } from '../../lab/hosts.ts';
+import { startSimulatedCvo } from '../../lab/simulated-cvo.ts';
+import { createLogger } from '../../runtime/log.ts';
+import { untilStopped } from '../until-stopped.ts';
 import { Supervisor } from '../../lab/supervisor.ts';
 import {
   defaultLabHosts,
@@ -259,6 +262,30 @@ export function labCommand(): Command {
     dirOption(new Command('kubeconfig'))
       .description('Print a kubeconfig with one context per logical cluster')
       .action(kubeconfig),
+  );
+  lab.addCommand(
+    new Command('cvo')
+      .description('(internal) the simulated cluster version operator of the hub and spoke clusters')
+      .requiredOption('--kubeconfig <file>', 'the lab kubeconfig')
+      .option('--context <name...>', 'clusters to run it on', [])
+      .option('--graph <file-or-url>', 'update graph (default: the lab graph)')
+      .option('--prometheus <url>', 'where PromQL update risks are evaluated')
+      .action(
+        async (options: { kubeconfig: string; context: string[]; graph?: string; prometheus?: string }) => {
+          const log = createLogger({ level: 'info', write: (line) => void process.stdout.write(line) });
+          const manager = await startSimulatedCvo({
+            kubeconfig: options.kubeconfig,
+            contexts: options.context,
+            log,
+            ...(options.graph !== undefined ? { graph: options.graph } : {}),
+            ...(options.prometheus !== undefined ? { prometheusUrl: options.prometheus } : {}),
+          });
+          log.info('simulated cluster version operator running', { clusters: options.context });
+          await untilStopped();
+          await manager.stop();
+        },
+      ),
+    { hidden: true },
   );
   lab.addCommand(
     dirOption(new Command('supervise'))
