@@ -17,6 +17,17 @@ export function groupResourceKey(group: string, resource: string): string {
   return `${group === '' ? 'core' : group}/${resource}`;
 }
 
+const staticResources = new Set(staticTypes.map((t) => groupResourceKey(t.group, t.resource)));
+
+/**
+ * Resources the server serves itself in every cluster. A CRD naming one is stored but not served
+ * (the built-in wins, as kube-apiserver's own handlers do), so CRDs installed before a kind became
+ * built-in never clash with it.
+ */
+export function servedNatively(group: string, resource: string): boolean {
+  return staticResources.has(groupResourceKey(group, resource));
+}
+
 export class ClusterResources {
   private readonly crdTypes = new Map<string, ResourceType[]>();
   private byVersionCache: Map<string, ResourceType> | undefined;
@@ -79,7 +90,11 @@ export class ClusterResources {
   setCrd(crd: KubeObject): void {
     const name = crd.metadata.name ?? '';
     const established = crd.metadata.deletionTimestamp === undefined || this.crdTypes.has(name);
-    if (established) this.crdTypes.set(name, resourceTypesOf(crd));
+    if (established)
+      this.crdTypes.set(
+        name,
+        resourceTypesOf(crd).filter((t) => !servedNatively(t.group, t.resource)),
+      );
     this.byVersionCache = undefined;
   }
 

@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { backingNameErrors, ClusterResources, hubClusterName, logicalClusterNameErrors } from './clusters.ts';
 import { adminApi, type ClusterRecord } from './admin.ts';
 import { CrdLifecycle } from './controllers/crd-lifecycle.ts';
@@ -18,6 +19,8 @@ import { handleResource, type HandlerContext } from './http/resource-handler.ts'
 import type { KubeObject } from './object.ts';
 import { openApiDocument, openApiIndex, openApiTarget } from './openapi.ts';
 import { crdResourceType } from './registry/crd.ts';
+import { metricsContentType } from './request-count/metrics.ts';
+import { RequestCounts } from './request-count/request-counts.ts';
 import { ObjectStore, storageError, type Clock } from './rest/objects.ts';
 import type { Storage } from './storage/types.ts';
 import { WatchHub } from './watch-hub.ts';
@@ -35,6 +38,12 @@ export interface ApiServerOptions {
   /** How often history older than the previous interval is compacted (0: never). */
   readonly compactionIntervalMs?: number;
   readonly log?: (line: string) => void;
+  /** The `nodeName` of this server in APIRequestCounts; defaults to the host name. */
+  readonly serverName?: string;
+  /** Bearer token → username, for APIRequestCount users of clients that do not impersonate. */
+  readonly tokenUsers?: ReadonlyMap<string, string>;
+  /** How often request counts are written to APIRequestCounts (0: only when read and on close). */
+  readonly requestCountFlushIntervalMs?: number;
 }
 
 export interface ApiServer {
@@ -42,6 +51,8 @@ export interface ApiServer {
   readonly port: number;
   readonly objects: ObjectStore;
   readonly hub: WatchHub;
+  /** APIRequestCount upkeep and the /metrics counters. */
+  readonly requestCounts: RequestCounts;
   clusterNames(): string[];
   /** Serves a logical cluster (created when missing), optionally from another backing key space. */
   ensureCluster(name: string, backing?: string): Promise<ClusterResources>;
@@ -210,6 +221,19 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     await ensureDefaultNamespaces(cluster);
   }
 
+  const requestCounts = new RequestCounts({
+    objects,
+    clock,
+    nodeName: options.serverName ?? hostname(),
+    cluster: (name) => clusters.get(name),
+    clusterNames: () => [...clusters.keys()],
+    ...(options.tokenUsers ? { tokenUsers: options.tokenUsers } : {}),
+    ...(options.requestCountFlushIntervalMs !== undefined
+      ? { flushIntervalMs: options.requestCountFlushIntervalMs }
+      : {}),
+    log,
+  });
+
   const admin = adminApi({ storage, clusters: () => [...clusters.values()], ensureCluster, switchBacking });
 
   const context: HandlerContext = {
@@ -256,6 +280,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       );
     }
     const prefix = clusterName === undefined ? '' : `/clusters/${clusterName}`;
+    if (segments.length === 1 && segments[0] === 'metrics') {
+      // The root serves every logical cluster's series; /clusters/<name>/metrics only that one's.
+      return sendText(response, 200, requestCounts.metrics.render(clusterName), metricsContentType);
+    }
     const target = classify(request.method ?? 'GET', segments, url.searchParams);
     switch (target.kind) {
       case 'version':
@@ -291,6 +319,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         return sendJson(response, 200, document);
       }
       case 'resource':
+        requestCounts.observe(cluster, target.info, request, response, url.searchParams);
+        if (requestCounts.readsCounts(target.info)) await requestCounts.flush(cluster.name);
         return handleResource(context, cluster, target.info, request, response, url.searchParams);
       case 'unknown':
         throw apiErrors.pathNotFound(url.pathname);
@@ -343,8 +373,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       await storage.compact(revision);
       hub.compacted(revision);
     },
+    requestCounts,
     close: async () => {
       if (compactor) clearInterval(compactor);
+      await requestCounts.close();
       namespaces.close();
       crds.close();
       gc.close();
@@ -355,9 +387,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   };
 }
 
-function sendText(response: ServerResponse, code: number, text: string): void {
+function sendText(
+  response: ServerResponse,
+  code: number,
+  text: string,
+  contentType = 'text/plain; charset=utf-8',
+): void {
   response.writeHead(code, {
-    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Type': contentType,
     'Content-Length': Buffer.byteLength(text),
   });
   response.end(text);

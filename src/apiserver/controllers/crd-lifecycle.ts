@@ -3,6 +3,7 @@
  * restored from a backup), and deleting a CRD first deletes all of its custom resources
  * (the `customresourcecleanup.apiextensions.k8s.io` finalizer).
  */
+import { servedNatively } from '../clusters.ts';
 import { ApiError } from '../errors.ts';
 import type { KubeObject } from '../object.ts';
 import type { WatchEvent } from '../storage/types.ts';
@@ -59,7 +60,8 @@ export class CrdLifecycle {
     if (crd?.metadata.deletionTimestamp === undefined) return 'done';
     const spec = crd.spec as { group?: string; names?: { plural?: string } };
     const type = target.scope.cluster.storageType(spec.group ?? '', spec.names?.plural ?? '');
-    if (type !== undefined) {
+    // A CRD shadowed by a built-in resource serves nothing: the built-in's objects are not its own.
+    if (type !== undefined && !servedNatively(spec.group ?? '', spec.names?.plural ?? '')) {
       const scope = { cluster: target.scope.cluster, type, namespace: undefined };
       const { items } = await objects.list(scope);
       for (const item of items) {

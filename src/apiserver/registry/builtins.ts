@@ -5,6 +5,7 @@
  */
 import { fieldError, type FieldError } from '../field-errors.ts';
 import { getPath, isJsonObject, setPath, text, type KubeObject } from '../object.ts';
+import { apiRequestCountResourceType } from '../request-count/resource-type.ts';
 import { allVerbs, type Column, type ResourceType } from './resource-type.ts';
 
 type BuiltinSpec = Pick<ResourceType, 'group' | 'version' | 'resource' | 'kind' | 'namespaced'> &
@@ -553,4 +554,6 @@ export const builtinResourceTypes: readonly ResourceType[] = [
       nameRule: 'path-segment',
     }),
   ),
+  // OpenShift's kube-apiserver maintains these itself (request-count/).
+  apiRequestCountResourceType,
 ];
