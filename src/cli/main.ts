@@ -7,6 +7,7 @@ import { demoCommand } from './commands/demo.ts';
 import { ibuCommand, seedCommand } from './commands/ibu.ts';
 import { etcdCommand } from './commands/etcd.ts';
 import { labCommand } from './commands/lab.ts';
+import { readinessCommand } from './commands/readiness.ts';
 import { upgradeCommand } from './commands/upgrade.ts';
 import { exitCodeHelp, exitCodes } from './output.ts';
 
@@ -32,6 +33,7 @@ const program = new Command()
   .addCommand(labCommand())
   .addCommand(ibuCommand())
   .addCommand(seedCommand())
+  .addCommand(readinessCommand())
   .addCommand(upgradeCommand())
   .addCommand(etcdCommand())
   .addCommand(apiserverCommand())
