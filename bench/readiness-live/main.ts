@@ -20,7 +20,7 @@ import { KubeClient } from '../../src/client/client.ts';
 import { kubeconfigFor } from '../../src/client/kubeconfig.ts';
 import type { KubeObject } from '../../src/client/object.ts';
 import { installCrds } from '../../src/lab/crds.ts';
-import { allRemovals } from '../../src/readiness/removals/index.ts';
+import { allRemovals } from '../../src/api/removals/index.ts';
 import type { ReadinessReport } from '../../src/readiness/report/types.ts';
 import type { ServerProcessReady } from '../apiserver/server-process.ts';
 

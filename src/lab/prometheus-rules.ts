@@ -24,7 +24,7 @@ import {
   knownOpenShiftVersions,
   kubernetesVersionOf,
   minorOf,
-} from '../readiness/removals/index.ts';
+} from '../api/removals/index.ts';
 
 export const alertNames = {
   apiRemovedInNextRelease: 'APIRemovedInNextReleaseInUse',

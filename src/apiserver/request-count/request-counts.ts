@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIRequestCountStatus } from '../../api/apiserver/api-request-count.ts';
 import { labels as apiserverLabels } from '../../api/apiserver/constants.ts';
-import { removalOf } from '../../readiness/removals/index.ts';
+import { removalOf } from '../../api/removals/index.ts';
 import type { ClusterResources } from '../clusters.ts';
 import { ApiError } from '../errors.ts';
 import type { ResourceRequest } from '../http/request-info.ts';

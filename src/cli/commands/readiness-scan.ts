@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import { ensureHelm, ensureKubectl } from '../../lab/kubectl.ts';
 import { scanPaths, TargetError, type Finding, type ScanReport } from '../../readiness/scan/index.ts';
-import { minorOf } from '../../readiness/removals/index.ts';
+import { minorOf } from '../../api/removals/index.ts';
 import { exitCodes, formatTable } from '../output.ts';
 
 type ScanFormat = 'table' | 'json' | 'markdown';

@@ -17,7 +17,7 @@ import {
   kubernetesVersionOf,
   knownOpenShiftVersions,
   minorOf,
-} from '../../readiness/removals/index.ts';
+} from '../../api/removals/index.ts';
 import { kubeClusterReader } from '../../readiness/report/cluster-reader.ts';
 import type { EtcdBackupInfo, ReadinessContext, Recommender } from '../../readiness/report/context.ts';
 import { probeCluster } from '../../readiness/report/probe-cluster.ts';

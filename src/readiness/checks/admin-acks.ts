@@ -4,7 +4,7 @@
  * that minor, and the update is blocked until `admin-acks` (openshift-config) holds the key as "true".
  */
 import { adminAcks, adminGates } from '../../api/config/constants.ts';
-import { compareMinor, minorOf } from '../removals/index.ts';
+import { compareMinor, minorOf } from '../../api/removals/index.ts';
 import type { Check, ReadinessContext } from '../report/context.ts';
 import type { Finding } from '../report/types.ts';
 import { types, type ConfigMap } from './support/kinds.ts';

@@ -5,7 +5,7 @@
  * critical alert should be resolved before an update starts.
  */
 import { alerts as apiAlerts } from '../../api/apiserver/constants.ts';
-import { compareMinor, minorOf } from '../removals/index.ts';
+import { compareMinor, minorOf } from '../../api/removals/index.ts';
 import type { Alert, Check, ReadinessContext } from '../report/context.ts';
 import type { Finding, Severity } from '../report/types.ts';
 import { isKnownVersion, isMinorUpdate } from './support/versions.ts';

@@ -5,7 +5,7 @@
  */
 import type { PerResourceAPIRequestLog } from '../../api/apiserver/api-request-count.ts';
 import { ignorableUsers } from '../../api/apiserver/constants.ts';
-import { compareMinor, removalOf, type ApiRemoval } from '../removals/index.ts';
+import { compareMinor, removalOf, type ApiRemoval } from '../../api/removals/index.ts';
 import type { Check, ReadinessContext } from '../report/context.ts';
 import type { Finding, UserEvidence } from '../report/types.ts';
 import { types, type APIRequestCount } from './support/kinds.ts';

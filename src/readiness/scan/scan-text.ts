@@ -6,7 +6,7 @@
  * off the syntax tree (no `toJS()`): that keeps the scan close to the speed of plain parsing.
  */
 import { isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node, type YAMLMap } from 'yaml';
-import { compareMinor, removalOfKind } from '../removals/index.ts';
+import { compareMinor, removalOfKind } from '../../api/removals/index.ts';
 import { lazyLines } from './line-index.ts';
 import type { Finding, ScanError, ScanTarget, TextScanResult } from './types.ts';
 

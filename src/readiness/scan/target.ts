@@ -1,5 +1,5 @@
 /** Turns `--to 4.14` / `--kube 1.27` into the Kubernetes minor the scan compares against. */
-import { knownOpenShiftVersions, kubernetesVersionOf, minorOf } from '../removals/index.ts';
+import { knownOpenShiftVersions, kubernetesVersionOf, minorOf } from '../../api/removals/index.ts';
 import type { ScanTarget } from './types.ts';
 
 export type TargetOptions = { readonly targetOpenShift: string } | { readonly targetKubernetes: string };

@@ -1,5 +1,5 @@
 /** The update asked about: patch (same minor) or minor, and the OpenShift minors it crosses. */
-import { compareMinor, minorOf } from '../../removals/index.ts';
+import { compareMinor, minorOf } from '../../../api/removals/index.ts';
 
 /** A minor update needs admin acks and Upgradeable=True; a patch update needs neither. */
 export function isMinorUpdate(current: string, target: string): boolean {

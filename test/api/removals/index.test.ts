@@ -14,14 +14,14 @@ import {
   removalOfKind,
   removalsBetween,
   removalsBy,
-} from '../../../src/readiness/removals/index.ts';
+} from '../../../src/api/removals/index.ts';
 import {
   DataFileError,
   loadRemovals,
   loadVersions,
   parseRemovals,
   parseVersions,
-} from '../../../src/readiness/removals/data-files.ts';
+} from '../../../src/api/removals/data-files.ts';
 
 describe('seed 001 facts', () => {
   it('csistoragecapacities.v1beta1.storage.k8s.io is removed in 1.27 and migrates to storage.k8s.io/v1', () => {

@@ -1,7 +1,8 @@
 /**
  * Kubernetes API removals (UPD-2) and the OpenShift ↔ Kubernetes version map, read from the data
  * files beside this module. One source for the API server's APIRequestCount.status.removedInRelease,
- * the readiness report and the offline scan.
+ * the readiness report and the offline scan — which is why it lives with the API facts, the layer
+ * everything else may import.
  */
 import { loadRemovals, loadVersions, removalsFile, DataFileError } from './data-files.ts';
 
