@@ -67,6 +67,9 @@ export async function startSimulatedCvo(options: SimulatedCvoOptions): Promise<M
   manager.add(
     clusterVersionController({
       recommender: graphRecommender(options.graph ?? labUpdateGraph, options.prometheusUrl),
+      // The real CVO re-evaluates hourly-ish; the lab's Prometheus scrapes every 2 s, so a risk
+      // that starts (or stops) applying shows up while one watches.
+      updateCheckIntervalMs: 10_000,
       log: options.log,
     }),
   );

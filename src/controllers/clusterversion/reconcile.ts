@@ -109,7 +109,14 @@ export class ClusterVersionReconciler implements Reconciler {
       await client.updateStatus({ ...clusterVersion, status: decision.status }, { signal });
       for (const event of decision.events) log.info(`update ${event.kind}`, { ...event });
     }
-    return decision.requeueAfterMs !== undefined ? { requeueAfterMs: decision.requeueAfterMs } : undefined;
+    // The CVO polls its update service: with a recommender, come back when the answer goes stale
+    // even if nothing in the cluster changes (a PromQL risk may start or stop applying).
+    const poll =
+      this.options.recommender !== undefined
+        ? (this.options.updateCheckIntervalMs ?? defaultUpdateCheckIntervalMs)
+        : undefined;
+    const after = [decision.requeueAfterMs, poll].filter((ms): ms is number => ms !== undefined);
+    return after.length > 0 ? { requeueAfterMs: Math.min(...after) } : undefined;
   }
 
   private async configMapData(
