@@ -8,7 +8,7 @@ import { accessSync, constants, mkdirSync, openSync, closeSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { delimiter, dirname, join, basename } from 'node:path';
 import { exitOf, logTail, stopProcess, type Exit } from './child-process.ts';
-import { findFreePort } from './ports.ts';
+import { findFreePort, startOnFreePorts } from './ports.ts';
 
 export interface EtcdOptions {
   readonly dataDir: string;
@@ -146,19 +146,14 @@ export async function startEtcd(options: EtcdOptions): Promise<EtcdProcess> {
   const logFile = options.logFile ?? join(dirname(options.dataDir), `${basename(options.dataDir)}.log`);
   mkdirSync(dirname(logFile), { recursive: true });
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-  // Ports we picked ourselves can be taken by someone else before etcd binds them: retry those.
-  const attempts = options.clientPort !== undefined && options.peerPort !== undefined ? 1 : 3;
-  let lastError: unknown;
-  for (let attempt = 0; attempt < attempts; attempt++) {
-    const clientPort = options.clientPort ?? (await findFreePort(host));
-    let peerPort = options.peerPort ?? (await findFreePort(host));
-    while (peerPort === clientPort) peerPort = await findFreePort(host);
-    try {
-      return await startOnce(binary, options, host, clientPort, peerPort, logFile);
-    } catch (error) {
-      lastError = error;
-      if (!(error instanceof Error && error.message.includes('address already in use'))) throw error;
-    }
-  }
-  throw lastError;
+  return startOnFreePorts(
+    options.clientPort !== undefined && options.peerPort !== undefined,
+    async () => {
+      const clientPort = options.clientPort ?? (await findFreePort(host));
+      let peerPort = options.peerPort ?? (await findFreePort(host));
+      while (peerPort === clientPort) peerPort = await findFreePort(host);
+      return { clientPort, peerPort };
+    },
+    ({ clientPort, peerPort }) => startOnce(binary, options, host, clientPort, peerPort, logFile),
+  );
 }

@@ -85,7 +85,14 @@ export async function runKubectl(args: readonly string[], options: KubectlOption
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  child.stdin?.end(options.stdin ?? '');
+  // kubectl may exit before reading its input (a usage error, a refused connection): the pipe then
+  // breaks, and what kubectl said and its exit code are the result, not EPIPE.
+  child.stdin?.on('error', () => undefined);
+  try {
+    child.stdin?.end(options.stdin ?? '');
+  } catch {
+    // EPIPE raised synchronously: as above.
+  }
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
   const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 1)));
   clearTimeout(timer);

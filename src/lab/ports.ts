@@ -18,3 +18,25 @@ export function findFreePort(host = '127.0.0.1'): Promise<number> {
     });
   });
 }
+
+/**
+ * Starts a server on the ports `pick` chooses, trying again with fresh ones when the start fails
+ * with EADDRINUSE — unless the ports were given (`fixed`): then the caller's choice stands.
+ */
+export async function startOnFreePorts<Ports, Started>(
+  fixed: boolean,
+  pick: () => Promise<Ports>,
+  start: (ports: Ports) => Promise<Started>,
+): Promise<Started> {
+  const attempts = fixed ? 1 : 3;
+  let lastError: unknown;
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    try {
+      return await start(await pick());
+    } catch (error) {
+      lastError = error;
+      if (!(error instanceof Error && error.message.includes('address already in use'))) throw error;
+    }
+  }
+  throw lastError;
+}

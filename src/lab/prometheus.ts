@@ -14,7 +14,7 @@ import { get as httpGet } from 'node:http';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { exitOf, logTail, stopProcess, type Exit } from './child-process.ts';
-import { findFreePort } from './ports.ts';
+import { findFreePort, startOnFreePorts } from './ports.ts';
 import { renderUpgradeReadinessRules, type ClusterRelease, type RuleTiming } from './prometheus-rules.ts';
 
 export interface ScrapeTarget {
@@ -273,19 +273,11 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
   mkdirSync(options.dataDir, { recursive: true });
   const logFile = options.logFile ?? join(options.dataDir, 'prometheus.log');
   mkdirSync(dirname(logFile), { recursive: true });
-  // A port we picked ourselves can be taken by someone else before Prometheus binds it: retry.
-  const attempts = options.port !== undefined ? 1 : 3;
-  let lastError: unknown;
-  for (let attempt = 0; attempt < attempts; attempt++) {
-    const port = options.port ?? (await findFreePort());
-    try {
-      return await startOnce(binary, options, port, logFile);
-    } catch (error) {
-      lastError = error;
-      if (!(error instanceof Error && error.message.includes('address already in use'))) throw error;
-    }
-  }
-  throw lastError;
+  return startOnFreePorts(
+    options.port !== undefined,
+    async () => options.port ?? (await findFreePort()),
+    (port) => startOnce(binary, options, port, logFile),
+  );
 }
 
 /** What the lab supervisor knows when it starts Prometheus. */

@@ -12,7 +12,7 @@ import { delimiter, join } from 'node:path';
 import { stringify } from 'yaml';
 import { bcryptHash } from './bcrypt.ts';
 import { exitOf, logTail, stopProcess, type Exit } from './child-process.ts';
-import { findFreePort } from './ports.ts';
+import { findFreePort, startOnFreePorts } from './ports.ts';
 
 export interface RegistryOptions {
   /** Holds config.yml, the htpasswd file and storage/ (the blobs and repositories). */
@@ -170,17 +170,9 @@ export async function startRegistry(options: RegistryOptions): Promise<RegistryP
   const binary = findRegistryBinary(options.binary);
   mkdirSync(options.dir, { recursive: true });
   const logFile = options.logFile ?? join(options.dir, 'registry.log');
-  // A port we picked ourselves can be taken by someone else before the registry binds it: retry.
-  const attempts = options.port !== undefined ? 1 : 3;
-  let lastError: unknown;
-  for (let attempt = 0; attempt < attempts; attempt++) {
-    const port = options.port ?? (await findFreePort());
-    try {
-      return await startOnce(binary, options, port, logFile);
-    } catch (error) {
-      lastError = error;
-      if (!(error instanceof Error && error.message.includes('address already in use'))) throw error;
-    }
-  }
-  throw lastError;
+  return startOnFreePorts(
+    options.port !== undefined,
+    async () => options.port ?? (await findFreePort()),
+    (port) => startOnce(binary, options, port, logFile),
+  );
 }

@@ -5,11 +5,9 @@
  * the previous state.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { KubeClient } from '../../src/client/client.ts';
 import { loadKubeconfig } from '../../src/client/load-kubeconfig.ts';
 import type { KubeObject } from '../../src/client/object.ts';
@@ -17,9 +15,14 @@ import { ibuManifest } from '../../src/lab/ibu-rehearsal.ts';
 import { runKubectl } from '../../src/lab/kubectl.ts';
 import { isAlive } from '../../src/lab/state.ts';
 import { eventually } from '../support/http.ts';
-import { agentPid, ibuKubectl, lcmEntry, needsRoot, startIbuLab, type IbuLab } from '../support/ibu-lab.ts';
-
-const run = promisify(execFile);
+import {
+  agentPid,
+  generateSeed,
+  ibuKubectl,
+  needsRoot,
+  startIbuLab,
+  type IbuLab,
+} from '../support/ibu-lab.ts';
 
 let lab: IbuLab;
 const helpers = ibuKubectl(() => lab);
@@ -68,15 +71,7 @@ async function freezeAgentWhen(
   throw new Error(`the upgrade on ${host} never reached the awaited point`);
 }
 
-const appState = (context: string): Promise<string> =>
-  kubectl(context, [
-    'get',
-    'configmap,secret,deployment,persistentvolumeclaim',
-    '-n',
-    'sample-app',
-    '-o',
-    'jsonpath={range .items[*]}{.kind}/{.metadata.name}@{.metadata.uid} {.data}{"\\n"}{end}',
-  ]);
+const { appState } = helpers;
 
 const volumeFile = (host: string): string =>
   path.join(lab.dir, 'hosts', host, 'volumes', 'app-data', 'data.txt');
@@ -88,21 +83,7 @@ describe('image-based upgrade cancel and rollback in the lab', { skip: needsRoot
 
   before(async () => {
     lab = await startIbuLab('lcm-ibu-cancel-');
-    await run(
-      process.execPath,
-      [
-        lcmEntry,
-        'seed',
-        'generate',
-        '--kubeconfig',
-        lab.kubeconfig,
-        '--context',
-        'seed',
-        '--image',
-        `${lab.registry}/ibu/seed:4.16.1`,
-      ],
-      { timeout: 120_000 },
-    );
+    await generateSeed(lab);
     for (const host of ['sno1', 'sno2']) {
       await helpers.prepareTarget(host);
       await kubectl(host, ['apply', '-f', '-'], ibuManifest(lab.registry, '4.16.1'));

@@ -4,26 +4,22 @@
  * post-pivot stall past initMonitorTimeoutSeconds rolls back by itself.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { extraManifestsManifest, ibuManifest, oadpContentManifest } from '../../src/lab/ibu-rehearsal.ts';
 import { isAlive } from '../../src/lab/state.ts';
 import { eventually } from '../support/http.ts';
 import {
   agentPid as agentPidOf,
+  generateSeed,
   ibuKubectl,
-  lcmEntry,
   needsRoot,
   restartAgent,
   startIbuLab,
   type IbuLab,
 } from '../support/ibu-lab.ts';
-
-const run = promisify(execFile);
 
 let lab: IbuLab;
 const helpers = ibuKubectl(() => lab);
@@ -33,15 +29,7 @@ const condition = (context: string, type: string, field = 'status'): Promise<str
 const waitFor = (context: string, type: string, status = 'True', timeoutMs = 120_000): Promise<void> =>
   helpers.waitFor(context, ['ibu', 'upgrade'], type, status, timeoutMs);
 
-const appState = (context: string): Promise<string> =>
-  kubectl(context, [
-    'get',
-    'configmap,secret,deployment,persistentvolumeclaim',
-    '-n',
-    'sample-app',
-    '-o',
-    'jsonpath={range .items[*]}{.kind}/{.metadata.name}@{.metadata.uid} {.data}{"\\n"}{end}',
-  ]);
+const { appState } = helpers;
 
 async function prepareTarget(context: string): Promise<void> {
   await helpers.prepareTarget(context);
@@ -81,21 +69,7 @@ async function closedPort(): Promise<number> {
 describe('image-based upgrade faults in the lab', { skip: needsRoot }, () => {
   before(async () => {
     lab = await startIbuLab('lcm-ibu-faults-');
-    await run(
-      process.execPath,
-      [
-        lcmEntry,
-        'seed',
-        'generate',
-        '--kubeconfig',
-        lab.kubeconfig,
-        '--context',
-        'seed',
-        '--image',
-        `${lab.registry}/ibu/seed:4.16.1`,
-      ],
-      { timeout: 120_000 },
-    );
+    await generateSeed(lab);
     await prepareTarget('sno1');
     await prepareTarget('sno2');
   });

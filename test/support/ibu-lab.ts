@@ -49,6 +49,25 @@ export async function startIbuLab(prefix: string): Promise<IbuLab> {
   };
 }
 
+/** `lcm seed generate` on the lab's seed host: the seed image the targets upgrade to. */
+export async function generateSeed(lab: IbuLab): Promise<void> {
+  await run(
+    process.execPath,
+    [
+      lcmEntry,
+      'seed',
+      'generate',
+      '--kubeconfig',
+      lab.kubeconfig,
+      '--context',
+      'seed',
+      '--image',
+      `${lab.registry}/ibu/seed:4.16.1`,
+    ],
+    { timeout: 120_000 },
+  );
+}
+
 /** The PID of a host's running agent, as the lab supervisor records it. */
 export async function agentPid(lab: IbuLab, host: string): Promise<number | undefined> {
   return (await readState(labLayout(lab.dir)))?.components.find(
@@ -91,6 +110,16 @@ export function ibuKubectl(lab: () => IbuLab) {
     kubectl,
     jsonpath,
     condition,
+    /** The sample app's objects with their uids and data: equal only if restored exactly. */
+    appState: (context: string): Promise<string> =>
+      kubectl(context, [
+        'get',
+        'configmap,secret,deployment,persistentvolumeclaim',
+        '-n',
+        'sample-app',
+        '-o',
+        'jsonpath={range .items[*]}{.kind}/{.metadata.name}@{.metadata.uid} {.data}{"\\n"}{end}',
+      ]),
     /** Waits until the condition has `status` (True by default). */
     waitFor: (
       context: string,

@@ -7,7 +7,7 @@ import { parseImageReference } from '../../../host/oci/reference.ts';
 import { pullToLayout } from '../../../host/oci/transfer.ts';
 import { extractSeedLayer, readSeedImage, readSeedImageList } from '../../../host/seed-image.ts';
 import { compatibilityProblems, storageOperatorOf } from '../compatibility.ts';
-import { storageRuleProblems, type BackupSelection } from '../storage-rules.ts';
+import { excludedKindProblems, storageRuleProblems, type BackupSelection } from '../backup-rules.ts';
 import { staterootName } from '../decide.ts';
 import { done, failed, manifestsIn, types, type StepContext, type StepResult } from './context.ts';
 
@@ -77,7 +77,8 @@ async function validateSpec(context: StepContext): Promise<StepResult> {
         name: object.metadata?.name ?? '',
         spec: (object as KubeObject<BackupSelection>).spec ?? {},
       }));
-    problems.push(...storageRuleProblems(backups, storageOperatorOf(await context.host.facts())));
+    const storage = storageOperatorOf(await context.host.facts());
+    problems.push(...excludedKindProblems(backups, storage), ...storageRuleProblems(backups, storage));
     const extra = await manifestsIn(context.client, spec.extraManifests ?? []);
     for (const { source, object } of extra) {
       if (forbiddenExtraManifestKinds.has(object.kind ?? '')) {

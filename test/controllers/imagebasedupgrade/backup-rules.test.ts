@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { storageOperatorOf } from '../../../src/controllers/imagebasedupgrade/compatibility.ts';
 import {
+  excludedKindProblems,
   storageRuleProblems,
   type OadpBackup,
-} from '../../../src/controllers/imagebasedupgrade/storage-rules.ts';
+} from '../../../src/controllers/imagebasedupgrade/backup-rules.ts';
 
 const app = (spec: OadpBackup['spec']): OadpBackup => ({
   source: 'openshift-adp/oadp-cm backup.yaml',
@@ -65,6 +66,49 @@ describe('persistent volumes in the OADP content follow the storage operator (se
         [],
       );
     }
+  });
+
+  it('kinds that are rebuilt, not restored, must stay out of a Backup (pods, replicasets, …)', () => {
+    assert.match(
+      excludedKindProblems(
+        [
+          app({
+            includedNamespaces: ['a'],
+            includedNamespaceScopedResources: ['deployments', 'ReplicaSet', 'pods'],
+          }),
+        ],
+        undefined,
+      )[0] ?? '',
+      /Backup app must not include pods, replicasets \(they are rebuilt, not restored\)/,
+    );
+    assert.match(
+      excludedKindProblems(
+        [app({ includedNamespaces: ['a'], excludedResources: ['pods', 'endpoints'] })],
+        'local-storage-operator',
+      )[0] ?? '',
+      /backs up every namespaced resource, so it must list controllerrevisions, podmetrics, packagemanifests, replicasets, localvolumes in excludedResources/,
+    );
+    assert.deepEqual(
+      excludedKindProblems(
+        [
+          app({ includedNamespaces: ['a'], includedNamespaceScopedResources: ['configmaps', 'deployments'] }),
+          app({
+            includedNamespaces: ['a'],
+            excludedResources: [
+              'pods',
+              'endpoints',
+              'controllerrevisions',
+              'podmetrics',
+              'packagemanifests',
+              'replicasets',
+            ],
+          }),
+          app({ includedClusterScopedResources: ['clusterroles'] }),
+        ],
+        'lvms-operator',
+      ),
+      [],
+    );
   });
 
   it('the storage operator is the one OLM package installed, LSO or LVMS', () => {

@@ -1,6 +1,11 @@
 /**
- * Seed 000's rules for persistent volumes in the OADP content, which depend on the one local
- * storage implementation the cluster runs:
+ * Seed 000's rules for the application Backups of the OADP content (15.1.2.4).
+ *
+ * Kinds that are rebuilt by their controllers or served only live must not be backed up: pods,
+ * endpoints, controllerrevisions, podmetrics, packagemanifests, replicasets (and localvolumes with
+ * the Local Storage Operator) — restored, they would come back stale on the new release.
+ *
+ * Persistent volumes depend on the one local storage implementation the cluster runs:
  * - Local Storage Operator: LocalVolumes and their StorageClasses are platform artifacts carried
  *   apart from the applications (upstream's agent backs them up itself), so an application Backup
  *   must exclude persistentvolumes;
@@ -16,6 +21,7 @@ export interface BackupSelection {
   readonly includedClusterScopedResources?: readonly string[];
   readonly excludedClusterScopedResources?: readonly string[];
   readonly includedNamespaceScopedResources?: readonly string[];
+  readonly excludedNamespaceScopedResources?: readonly string[];
 }
 
 export interface OadpBackup {
@@ -46,6 +52,48 @@ function mentions(spec: BackupSelection, which: 'included' | 'excluded'): boolea
       ? lists(spec, 'includedResources', 'includedClusterScopedResources')
       : lists(spec, 'excludedResources', 'excludedClusterScopedResources');
   return names.includes(pvs) || names.some((n) => n.startsWith(`${pvs}.`));
+}
+
+const neverBackedUp = [
+  'pods',
+  'endpoints',
+  'controllerrevisions',
+  'podmetrics',
+  'packagemanifests',
+  'replicasets',
+];
+
+/** The plural of a resource name as a Backup may spell it (`pod`, `Pods`, `pods.v1`, `replicasets.apps`). */
+function resourceOf(name: string): string {
+  const base = name.toLowerCase().split('.')[0] ?? '';
+  return base.endsWith('s') ? base : `${base}s`;
+}
+
+/** Every Backup that would carry a kind the seed says to exclude, naming the kinds and the fix. */
+export function excludedKindProblems(
+  backups: readonly OadpBackup[],
+  storage: StorageOperator | undefined,
+): string[] {
+  const mustExclude =
+    storage === 'local-storage-operator' ? [...neverBackedUp, 'localvolumes'] : neverBackedUp;
+  const problems: string[] = [];
+  for (const { source, name, spec } of backups) {
+    if ((spec.includedNamespaces?.length ?? 0) === 0) continue;
+    const listed = lists(spec, 'includedResources', 'includedNamespaceScopedResources');
+    const everything = listed.length === 0 || listed.includes('*');
+    const included = listed.map(resourceOf);
+    const excluded = new Set(
+      lists(spec, 'excludedResources', 'excludedNamespaceScopedResources').map(resourceOf),
+    );
+    const carried = mustExclude.filter((r) => !excluded.has(r) && (everything || included.includes(r)));
+    if (carried.length === 0) continue;
+    problems.push(
+      everything
+        ? `oadpContent ${source}: Backup ${name} backs up every namespaced resource, so it must list ${carried.join(', ')} in excludedResources (they are rebuilt, not restored)`
+        : `oadpContent ${source}: Backup ${name} must not include ${carried.join(', ')} (they are rebuilt, not restored)`,
+    );
+  }
+  return problems;
 }
 
 /** Every Backup that breaks the rule of the installed storage operator, with the fix. */
