@@ -110,7 +110,7 @@ describe('lcm upgrade path', () => {
     const { out, code } = await run(['path', '--from', '4.14.13', '--to', '4.16.0']);
     assert.equal(code, 3);
     assert.match(out, /^No recommended update path from 4.14.13 to 4.16.0/m);
-    assert.match(out, /the closest release reachable is 4.15.20, 1 hop away/);
+    assert.match(out, /recommended updates get as far as 4.15.20, 1 hop short/);
     assert.match(
       out,
       /Conditional updates that would connect it:\nFROM\s+TO\s+RISK.*\n4.15.20\s+4.16.0\s+OVNKubernetesEgressIPRegression\s+Applies/,

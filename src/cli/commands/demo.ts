@@ -1,6 +1,7 @@
 /**
- * `lcm demo` (the README's main job, for now): starts the lab API server on real etcd with a hub
- * and two spoke clusters, then walks real kubectl through it, printing each command and its output.
+ * `lcm demo` (the README's main job): walks real kubectl through the lab API server on real etcd (hub
+ * and two spoke clusters), then rehearses in one lab an image-based upgrade (as root) and an update
+ * readiness check, printing each command and its output.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
@@ -15,6 +16,9 @@ import { startLabApiServer } from '../../lab/lab-apiserver.ts';
 import { removeTree } from '../../lab/remove-tree.ts';
 import { progress } from '../progress.ts';
 import { rehearseIbu } from '../rehearse-ibu.ts';
+import { rehearseReadiness } from '../rehearse-readiness.ts';
+
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 const rehearsalCrd = `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
@@ -137,12 +141,13 @@ const steps: readonly Step[] = [
 export function demoCommand(): Command {
   return new Command('demo')
     .description(
-      'Start the lab API server (real etcd, hub + spoke1 + spoke2) and walk real kubectl through it',
+      'The main job: a kubectl walkthrough of the lab API server, then an image-based upgrade and an update-readiness check rehearsed in the lab',
     )
     .option('--dir <dir>', 'lab directory (default: a fresh temporary directory, removed afterwards)')
     .option('--keep', 'leave the server running after the walkthrough (stop with Ctrl-C)', false)
     .option('--no-ibu', 'skip part 2, the image-based upgrade rehearsal (it needs root for ostree)')
-    .action(async (options: { dir?: string; keep: boolean; ibu: boolean }) => {
+    .option('--no-readiness', 'skip part 3, the update-readiness rehearsal')
+    .action(async (options: { dir?: string; keep: boolean; ibu: boolean; readiness: boolean }) => {
       const dir = options.dir ?? (await mkdtemp(path.join(os.tmpdir(), 'lcm-demo-')));
       const say = (line: string): boolean => process.stdout.write(`${line}\n`);
       say(`Starting etcd and the API server in ${dir} …`);
@@ -177,29 +182,48 @@ export function demoCommand(): Command {
             ? `✓ walkthrough complete: ${steps.length} steps`
             : `✗ ${failed} of ${steps.length} steps failed`,
         );
-        if (options.ibu) {
-          say('\n══ Part 2: an image-based upgrade of a single-node cluster, rehearsed in the lab ══');
-          const unsupported = hostsSupported();
-          if (unsupported !== undefined) say(`skipped: ${unsupported}`);
-          else {
-            const labDir = path.join(dir, 'ibu-lab');
-            try {
-              await rehearseIbu(labDir, progress(process.stdout), say);
-              say('\n✓ image-based upgrade rehearsed: seed image, Prep, Upgrade (reboot, restore), Idle');
-            } catch (error) {
-              failed++;
-              say(
-                `✗ image-based upgrade rehearsal failed: ${error instanceof Error ? error.message : String(error)}`,
-              );
-              say(`  logs: ${path.join(labDir, 'logs')}`);
-            } finally {
-              if (!options.keep) {
-                await execFileAsync(process.execPath, [lcmEntry, 'lab', 'down', '--dir', labDir]).catch(
-                  () => undefined,
-                );
-              } else say(`the IBU lab stays up: lcm lab status --dir ${labDir}`);
+        // Parts 2 and 3 share one lab: with simulated hosts when this machine can run them.
+        const labDir = path.join(dir, 'lab');
+        const unsupported = hostsSupported();
+        try {
+          if (options.ibu) {
+            say('\n══ Part 2: an image-based upgrade of a single-node cluster, rehearsed in the lab ══');
+            if (unsupported !== undefined) say(`skipped: ${unsupported}`);
+            else {
+              try {
+                await rehearseIbu(labDir, progress(process.stdout), say);
+                say('\n✓ image-based upgrade rehearsed: seed image, Prep, Upgrade (reboot, restore), Idle');
+              } catch (error) {
+                failed++;
+                say(`✗ image-based upgrade rehearsal failed: ${errorText(error)}`);
+                say(`  logs: ${path.join(labDir, 'logs')}`);
+              }
             }
           }
+          if (options.readiness) {
+            say('\n══ Part 3: is spoke1 ready to update from 4.13 to 4.14? (seed 001) ══');
+            try {
+              await rehearseReadiness(
+                labDir,
+                options.ibu && unsupported === undefined,
+                progress(process.stdout),
+                say,
+              );
+              say(
+                '\n✓ update readiness rehearsed: removed APIs in use, alert, conditional update, admin ack, etcd backup',
+              );
+            } catch (error) {
+              failed++;
+              say(`✗ update readiness rehearsal failed: ${errorText(error)}`);
+              say(`  logs: ${path.join(labDir, 'logs')}`);
+            }
+          }
+        } finally {
+          if (!options.keep) {
+            await execFileAsync(process.execPath, [lcmEntry, 'lab', 'down', '--dir', labDir]).catch(
+              () => undefined,
+            );
+          } else say(`the lab stays up: lcm lab status --dir ${labDir}`);
         }
         if (options.keep) {
           say(`Server still running: KUBECONFIG=${lab.kubeconfigPath} kubectl get ns   (Ctrl-C stops it)`);

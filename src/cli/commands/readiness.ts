@@ -168,6 +168,9 @@ What is checked (seed 001, "Preparing to update a cluster"):
   UPD-8  Upgradeable=False operators; PodDisruptionBudgets that would stall drains; HA workloads
          without one; maxUnavailable and spare capacity per MachineConfigPool; unavailable nodes
 
+In the lab (a lab directory's kubeconfig), its Prometheus, update graph and etcd backup directory are
+used unless the options name others.
+
 Severity: blocker = fix before updating (exit 4) · warning = may go wrong · info = worth knowing,
 or not checked (a source not given). Each finding ends with the exact command or action that fixes it.
 

@@ -342,6 +342,10 @@ function describeUnreachable(
     closest: versionOf(closest),
     hopsFromClosest: hops,
     connectingEdges,
-    message: `${to} is reachable only through conditional updates that are not recommended for this cluster; the closest release reachable is ${versionOf(closest)}, ${hops} hop${hops === 1 ? '' : 's'} away through ${through}`,
+    message:
+      `${to} is reachable only through conditional updates that are not recommended for this cluster; ` +
+      `recommended updates get as far as ${versionOf(closest)}` +
+      `${fromSource.get(closest) === 0 ? ' (none leaves it)' : ''}, ${hops} hop${hops === 1 ? '' : 's'} short; ` +
+      `in the way: ${through}`,
   };
 }

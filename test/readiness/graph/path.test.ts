@@ -116,7 +116,7 @@ describe('the recommended update path', () => {
     );
     assert.match(
       result.unreachable?.message ?? '',
-      /closest release reachable is 4.15.20, 1 hop away through 4.15.20 → 4.16.0 \(OVNKubernetesEgressIPRegression\)/,
+      /recommended updates get as far as 4.15.20, 1 hop short; in the way: 4.15.20 → 4.16.0 \(OVNKubernetesEgressIPRegression\)/,
     );
   });
 
