@@ -8,19 +8,18 @@
  * share an event loop; the load generator talks plain node:http with a keep-alive agent, the way a
  * controller's client would.
  */
-import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Readable, Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { noop } from 'cockatiel';
 import { Etcd3 } from 'etcd3';
 import { startEtcd } from '../../src/lab/etcd-server.ts';
-import type { ServerProcessReady } from './server-process.ts';
+import { startServerChild } from './server-child.ts';
+import { left, renderTable, right } from '../support/table.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Scale
@@ -303,45 +302,6 @@ function resourceVersionOf(text: string): string {
 
 // ---------------------------------------------------------------------------------------------
 // The server child
-
-interface ServerChild extends ServerProcessReady {
-  stop(): Promise<void>;
-}
-
-const serverScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'server-process.ts');
-
-async function startServerChild(backend: Backend): Promise<ServerChild> {
-  const child: ChildProcessByStdio<Writable, Readable, null> = spawn(
-    process.execPath,
-    [...process.execArgv, serverScript, '--backend', backend],
-    { stdio: ['pipe', 'pipe', 'inherit'] },
-  );
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const ready = await new Promise<ServerProcessReady>((resolve, reject) => {
-    let out = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      out += chunk;
-      const newline = out.indexOf('\n');
-      if (newline >= 0) resolve(JSON.parse(out.slice(0, newline)) as ServerProcessReady);
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`server process (${backend}) exited with ${code ?? 'signal'}`)),
-    );
-    child.once('error', reject);
-  });
-  return {
-    ...ready,
-    stop: async () => {
-      child.stdin.end();
-      const killed = await Promise.race([exited.then(() => false), sleep(10_000).then(() => true)]);
-      if (killed) {
-        child.kill('SIGKILL');
-        await exited;
-      }
-    },
-  };
-}
 
 function rssMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -705,43 +665,6 @@ async function benchRss(backend: Backend): Promise<RssResult> {
 
 // ---------------------------------------------------------------------------------------------
 // Report
-
-type Align = 'left' | 'right';
-interface Column {
-  readonly title: string;
-  readonly align: Align;
-}
-
-const left = (title: string): Column => ({ title, align: 'left' });
-const right = (title: string): Column => ({ title, align: 'right' });
-
-function renderTable(
-  title: string,
-  columns: readonly Column[],
-  rows: readonly string[][],
-  notes: string[] = [],
-): string {
-  const widths = columns.map((column, i) =>
-    Math.max(column.title.length, ...rows.map((row) => (row[i] ?? '').length)),
-  );
-  const line = (cells: readonly string[]): string =>
-    cells
-      .map((cell, i) => {
-        const width = widths[i] ?? 0;
-        return columns[i]?.align === 'right' ? cell.padStart(width) : cell.padEnd(width);
-      })
-      .join('  ')
-      .trimEnd();
-  const header = line(columns.map((c) => c.title));
-  return [
-    title,
-    header,
-    widths.map((w) => '-'.repeat(w)).join('  '),
-    ...rows.map(line),
-    ...notes.map((note) => `  ${note}`),
-    '',
-  ].join('\n');
-}
 
 const integer = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-');
 const ms = (n: number): string => (Number.isFinite(n) ? (n < 10 ? n.toFixed(2) : n.toFixed(1)) : '-');

@@ -49,6 +49,7 @@ import { startRegistry } from '../../src/lab/registry.ts';
 import { removeTree } from '../../src/lab/remove-tree.ts';
 import { defaultRebootDelayMs } from '../../src/lab/sim-host.ts';
 import { labLayout, readState } from '../../src/lab/state.ts';
+import { left, renderTable, right } from '../support/table.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Scale
@@ -419,42 +420,6 @@ async function benchSynthetic(workDir: string): Promise<ImageTransfers> {
 
 // ---------------------------------------------------------------------------------------------
 // Report
-
-type Align = 'left' | 'right';
-interface Column {
-  readonly title: string;
-  readonly align: Align;
-}
-
-const left = (title: string): Column => ({ title, align: 'left' });
-const right = (title: string): Column => ({ title, align: 'right' });
-
-function renderTable(
-  title: string,
-  columns: readonly Column[],
-  rows: readonly string[][],
-  notes: readonly string[] = [],
-): string {
-  const widths = columns.map((column, i) =>
-    Math.max(column.title.length, ...rows.map((row) => (row[i] ?? '').length)),
-  );
-  const line = (cells: readonly string[]): string =>
-    cells
-      .map((cell, i) => {
-        const width = widths[i] ?? 0;
-        return columns[i]?.align === 'right' ? cell.padStart(width) : cell.padEnd(width);
-      })
-      .join('  ')
-      .trimEnd();
-  return [
-    title,
-    line(columns.map((c) => c.title)),
-    widths.map((w) => '-'.repeat(w)).join('  '),
-    ...rows.map(line),
-    ...notes.map((note) => `  ${note}`),
-    '',
-  ].join('\n');
-}
 
 const secs = (ms: number | undefined): string => (ms === undefined ? '-' : seconds(ms).toFixed(2));
 const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 3 : 1);

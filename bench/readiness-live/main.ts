@@ -6,14 +6,11 @@
  *
  *   node --import tsx bench/readiness-live/main.ts [--backend memory|etcd] [--objects 10000] [--runs 3]
  */
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Readable, Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runReadiness } from '../../src/cli/commands/readiness.ts';
 import { KubeClient } from '../../src/client/client.ts';
@@ -22,7 +19,7 @@ import type { KubeObject } from '../../src/client/object.ts';
 import { installCrds } from '../../src/lab/crds.ts';
 import { allRemovals } from '../../src/api/removals/index.ts';
 import type { ReadinessReport } from '../../src/readiness/report/types.ts';
-import type { ServerProcessReady } from '../apiserver/server-process.ts';
+import { startServerChild, type ServerChild } from '../apiserver/server-child.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -44,38 +41,7 @@ const concurrency = 32;
 
 // --- the API server, in its own process -------------------------------------------------------
 
-const serverScript = path.join(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  'apiserver',
-  'server-process.ts',
-);
-
-async function startServer(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child: ChildProcessByStdio<Writable, Readable, null> = spawn(
-    process.execPath,
-    [...process.execArgv, serverScript, '--backend', backend],
-    { stdio: ['pipe', 'pipe', 'inherit'] },
-  );
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const ready = await new Promise<ServerProcessReady>((resolve, reject) => {
-    let out = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      out += chunk;
-      const line = out.split('\n')[0];
-      if (out.includes('\n') && line !== undefined) resolve(JSON.parse(line) as ServerProcessReady);
-    });
-    child.once('exit', (code) => reject(new Error(`API server process exited (${code}) before serving`)));
-  });
-  return {
-    url: ready.url,
-    stop: async () => {
-      child.stdin.end();
-      await exited;
-    },
-  };
-}
+const startServer = (): Promise<ServerChild> => startServerChild(backend);
 
 // --- the cluster's objects -----------------------------------------------------------------------
 

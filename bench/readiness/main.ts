@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { scanPaths, type ScanReport } from '../../src/readiness/scan/index.ts';
 import { writeCorpus, type Corpus } from './corpus.ts';
+import { left, renderTable, right } from '../support/table.ts';
 
 const { values: flags } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, objects: { type: 'string' } },
@@ -68,36 +69,6 @@ function check(corpus: Corpus, report: ScanReport): void {
   if (report.errors.length > 0)
     problems.push(`${report.errors.length} errors, first: ${report.errors[0]?.message}`);
   if (problems.length > 0) throw new Error(`the scan disagrees with the corpus: ${problems.join('; ')}`);
-}
-
-type Column = { title: string; align: 'left' | 'right' };
-const left = (title: string): Column => ({ title, align: 'left' });
-const right = (title: string): Column => ({ title, align: 'right' });
-
-function renderTable(
-  title: string,
-  columns: readonly Column[],
-  rows: readonly string[][],
-  notes: readonly string[] = [],
-): string {
-  const widths = columns.map((column, i) =>
-    Math.max(column.title.length, ...rows.map((row) => (row[i] ?? '').length)),
-  );
-  const line = (cells: readonly string[]): string =>
-    cells
-      .map((cell, i) =>
-        columns[i]?.align === 'right' ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0),
-      )
-      .join('  ')
-      .trimEnd();
-  return [
-    title,
-    line(columns.map((c) => c.title)),
-    widths.map((w) => '-'.repeat(w)).join('  '),
-    ...rows.map(line),
-    ...notes.map((note) => `  ${note}`),
-    '',
-  ].join('\n');
 }
 
 const perSecond = (n: number, ms: number): string => Math.round((n * 1000) / ms).toLocaleString('en-US');
