@@ -5,12 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { extraManifestsManifest, ibuManifest, oadpContentManifest } from '../../src/lab/ibu-rehearsal.ts';
 import { isAlive } from '../../src/lab/state.ts';
-import { eventually } from '../support/http.ts';
+import { closedPort, eventually } from '../support/http.ts';
 import {
   agentPid as agentPidOf,
   generateSeed,
@@ -55,15 +54,6 @@ async function blobBytes(layoutDir: string): Promise<number> {
   let total = 0;
   for (const name of await readdir(dir)) total += (await stat(path.join(dir, name))).size;
   return total;
-}
-
-/** A loopback port nothing listens on: one the kernel just handed out and took back. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('image-based upgrade faults in the lab', { skip: needsRoot }, () => {

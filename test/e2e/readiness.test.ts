@@ -13,6 +13,7 @@ import { ensureKubectl } from '../../src/lab/kubectl.ts';
 import { installCrds } from '../../src/lab/crds.ts';
 import type { ReadinessReport } from '../../src/readiness/report/types.ts';
 import { startTestApiServer, type TestApiServer } from '../support/apiserver.ts';
+import { closedPort } from '../support/http.ts';
 import { kubectlSession } from '../support/kubectl.ts';
 
 const run = promisify(execFile);
@@ -228,6 +229,22 @@ describe('lcm readiness against a live cluster', () => {
     const ready = await readiness();
     assert.equal(ready.code, 0, ready.stdout);
     assert.match(ready.stdout, /^READY/m);
+  });
+
+  it('an unreachable Prometheus is a warning finding, not a failure', async () => {
+    const port = await closedPort();
+    const result = await readiness('--prometheus', `http://127.0.0.1:${port}`, '-o', 'json');
+    assert.equal(result.code, 0, `the cluster itself is ready: ${result.stdout}${result.stderr}`);
+    const report = JSON.parse(result.stdout) as ReadinessReport;
+    const alerts = findingsOf(report, 'UPD-3/alerts');
+    assert.ok(
+      alerts.some(
+        (f) =>
+          f.severity === 'warning' &&
+          f.title.includes(`Prometheus at http://127.0.0.1:${port} is unreachable: connect ECONNREFUSED`),
+      ),
+      JSON.stringify(alerts),
+    );
   });
 
   it('an unreachable cluster: one clear message on stderr, exit 1, no stack trace', async () => {

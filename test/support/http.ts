@@ -1,5 +1,6 @@
 /** A tiny HTTP client for API tests: JSON in, status + JSON out; and a watch stream reader. */
 import http from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 
 export interface Reply {
   readonly status: number;
@@ -141,4 +142,13 @@ export async function eventually(check: () => Promise<void>, timeoutMs = 5000): 
       await new Promise((r) => setTimeout(r, 50));
     }
   }
+}
+
+/** A loopback port nothing listens on: one the kernel just handed out and took back. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
