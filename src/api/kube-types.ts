@@ -66,7 +66,19 @@ export function Duration(description: string) {
   return Type.String({ description });
 }
 
-/** The ObjectMeta fields our controllers read; the rest is kept as-is. */
+export interface OwnerReference {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly uid: string;
+  readonly controller?: boolean;
+  readonly blockOwnerDeletion?: boolean;
+}
+
+/**
+ * metav1.ObjectMeta, once for the whole project: the server stores it, the client and the kinds
+ * read it. Fields nobody here reads are kept as they came.
+ */
 export interface ObjectMeta {
   name?: string;
   generateName?: string;
@@ -76,17 +88,12 @@ export interface ObjectMeta {
   generation?: number;
   creationTimestamp?: string;
   deletionTimestamp?: string;
+  deletionGracePeriodSeconds?: number;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
   finalizers?: string[];
-  ownerReferences?: {
-    apiVersion: string;
-    kind: string;
-    name: string;
-    uid: string;
-    controller?: boolean;
-    blockOwnerDeletion?: boolean;
-  }[];
+  ownerReferences?: OwnerReference[];
+  managedFields?: unknown[];
   [field: string]: unknown;
 }
 

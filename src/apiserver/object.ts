@@ -1,33 +1,9 @@
 /** Untyped Kubernetes objects as the server stores them, with safe accessors. */
+import type { ObjectMeta } from '../api/kube-types.ts';
+
+export type { ObjectMeta, OwnerReference } from '../api/kube-types.ts';
 
 export type JsonObject = Record<string, unknown>;
-
-export interface OwnerReference {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly name: string;
-  readonly uid: string;
-  readonly controller?: boolean;
-  readonly blockOwnerDeletion?: boolean;
-}
-
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  deletionGracePeriodSeconds?: number;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  finalizers?: string[];
-  ownerReferences?: OwnerReference[];
-  managedFields?: unknown[];
-  [key: string]: unknown;
-}
 
 export interface KubeObject extends JsonObject {
   apiVersion?: string;

@@ -1,32 +1,12 @@
 /** Kubernetes objects as the client sees them: typed metadata, spec and status chosen per kind. */
 
-export interface OwnerReference {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly name: string;
-  readonly uid: string;
-  readonly controller?: boolean;
-  readonly blockOwnerDeletion?: boolean;
-}
+import type { ObjectMeta as StoredObjectMeta } from '../api/kube-types.ts';
 
-export interface ObjectMeta {
+export type { OwnerReference } from '../api/kube-types.ts';
+
+export interface ObjectMeta extends StoredObjectMeta {
   /** Empty with `generateName` on create; always set on objects the server returns. */
   name: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  deletionGracePeriodSeconds?: number;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  finalizers?: string[];
-  ownerReferences?: OwnerReference[];
-  managedFields?: unknown[];
-  /** Fields this client does not read are kept as they came. */
-  [field: string]: unknown;
 }
 
 /** The apiVersion and kind that name a type of object (its resource is found by discovery). */

@@ -10,7 +10,8 @@ import { CelUint } from './values.ts';
 
 const expressionStart =
   "{'[', '{', '(', '.', '-', '!', 'true', 'false', 'null', NUM_FLOAT, NUM_INT, NUM_UINT, STRING, BYTES, IDENTIFIER}";
-const reserved = new Set([
+/** CEL's reserved words: not usable as identifiers (cel-spec, "Syntax"). */
+export const reservedWords: ReadonlySet<string> = new Set([
   'as',
   'break',
   'const',
@@ -332,7 +333,7 @@ class Parser {
         throw this.error(token, `mismatched input 'in' expecting ${expressionStart}`);
       default:
     }
-    if (reserved.has(token.text)) throw this.error(token, `reserved identifier: ${token.text}`);
+    if (reservedWords.has(token.text)) throw this.error(token, `reserved identifier: ${token.text}`);
     const open = this.accept('(');
     if (open === undefined) return { kind: 'ident', pos: token.pos, name: token.text };
     const args = this.args(')');

@@ -5,30 +5,10 @@
  */
 
 import type { JSONSchemaProps } from '../types.ts';
+import { reservedWords } from './parser.ts';
 
-const reservedSymbols = new Set([
-  'true',
-  'false',
-  'null',
-  'in',
-  'as',
-  'break',
-  'const',
-  'continue',
-  'else',
-  'for',
-  'function',
-  'if',
-  'import',
-  'let',
-  'loop',
-  'package',
-  'namespace',
-  'return',
-  'var',
-  'void',
-  'while',
-]);
+/** Property names Kubernetes escapes as `__name__`: CEL's literals, `in`, and its reserved words. */
+const reservedSymbols = new Set(['true', 'false', 'null', 'in', ...reservedWords]);
 
 /** apiserver/pkg/cel.Escape: the CEL identifier for a property name, or undefined if it has none. */
 export function escapePropertyName(name: string): string | undefined {
