@@ -7,34 +7,24 @@ import { servedNatively } from '../clusters.ts';
 import { ApiError } from '../errors.ts';
 import type { KubeObject } from '../object.ts';
 import type { WatchEvent } from '../storage/types.ts';
-import { KeyedQueue, type Outcome } from './keyed-queue.ts';
+import type { Outcome } from './keyed-queue.ts';
+import { StoreController } from './store-controller.ts';
 import { parseStored, targetOfKey, type ServerCore } from './core.ts';
 
 export const crdCleanupFinalizer = 'customresourcecleanup.apiextensions.k8s.io';
 
 const crdKey = /^\/registry\/([^/]+)\/apiextensions\.k8s\.io\/customresourcedefinitions\/([^/]+)$/;
 
-export class CrdLifecycle {
-  private readonly queue: KeyedQueue;
-  private readonly stopListening: () => void;
-
-  constructor(
-    private readonly core: ServerCore,
-    log: (message: string) => void,
-  ) {
-    this.queue = new KeyedQueue(
-      (key) => this.reconcile(key),
-      (key, error) =>
-        log(`crd controller: ${key}: ${error instanceof Error ? error.message : String(error)}`),
-    );
-    this.stopListening = core.hub.listen((events) => this.observe(events));
+export class CrdLifecycle extends StoreController {
+  constructor(core: ServerCore, log: (message: string) => void) {
+    super(core, 'crd controller', log);
   }
 
   resume(keys: readonly string[]): void {
     for (const key of keys) this.queue.add(key);
   }
 
-  private observe(events: readonly WatchEvent[]): void {
+  protected observe(events: readonly WatchEvent[]): void {
     for (const event of events) {
       const key = event.type === 'put' ? event.kv.key : event.key;
       const match = crdKey.exec(key);
@@ -52,7 +42,7 @@ export class CrdLifecycle {
     }
   }
 
-  private async reconcile(key: string): Promise<Outcome> {
+  protected async process(key: string): Promise<Outcome> {
     const target = targetOfKey(this.core, key);
     if (target === undefined) return 'done';
     const { objects } = this.core;
@@ -82,10 +72,5 @@ export class CrdLifecycle {
       },
     }));
     return 'done';
-  }
-
-  close(): void {
-    this.stopListening();
-    this.queue.close();
   }
 }

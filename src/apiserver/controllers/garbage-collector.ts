@@ -7,7 +7,8 @@ import { ApiError } from '../errors.ts';
 import type { KubeObject, OwnerReference } from '../object.ts';
 import type { Scope } from '../rest/objects.ts';
 import type { KeyValue, WatchEvent } from '../storage/types.ts';
-import { KeyedQueue, type Outcome } from './keyed-queue.ts';
+import type { Outcome } from './keyed-queue.ts';
+import { StoreController } from './store-controller.ts';
 import { parseStored, targetOfKey, type ServerCore } from './core.ts';
 
 interface Node {
@@ -15,23 +16,13 @@ interface Node {
   readonly owners: readonly string[];
 }
 
-export class GarbageCollector {
+export class GarbageCollector extends StoreController {
   private readonly nodes = new Map<string, Node>();
   private readonly keyOfUid = new Map<string, string>();
   private readonly dependentsOf = new Map<string, Set<string>>();
-  private readonly queue: KeyedQueue;
-  private readonly stopListening: () => void;
 
-  constructor(
-    private readonly core: ServerCore,
-    log: (message: string) => void,
-  ) {
-    this.queue = new KeyedQueue(
-      (item) => this.process(item),
-      (item, error) =>
-        log(`garbage collector: ${item}: ${error instanceof Error ? error.message : String(error)}`),
-    );
-    this.stopListening = core.hub.listen((events) => this.observe(events));
+  constructor(core: ServerCore, log: (message: string) => void) {
+    super(core, 'garbage collector', log);
   }
 
   /** Seeds the graph from a full list taken at the revision the hub started from. */
@@ -65,7 +56,7 @@ export class GarbageCollector {
     return node;
   }
 
-  private observe(events: readonly WatchEvent[]): void {
+  protected observe(events: readonly WatchEvent[]): void {
     for (const event of events) {
       if (event.type === 'put') {
         const object = parseStored(event.kv.value);
@@ -88,7 +79,7 @@ export class GarbageCollector {
     }
   }
 
-  private async process(item: string): Promise<Outcome> {
+  protected async process(item: string): Promise<Outcome> {
     const colon = item.indexOf(':');
     const action = item.slice(0, colon);
     const key = item.slice(colon + 1);
@@ -223,10 +214,5 @@ export class GarbageCollector {
     }
     await this.removeFinalizer(scope, name, 'orphan');
     return 'done';
-  }
-
-  close(): void {
-    this.stopListening();
-    this.queue.close();
   }
 }

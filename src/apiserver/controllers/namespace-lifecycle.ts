@@ -6,7 +6,8 @@
 import { ApiError } from '../errors.ts';
 import type { ResourceType } from '../registry/resource-type.ts';
 import type { WatchEvent } from '../storage/types.ts';
-import { KeyedQueue, type Outcome } from './keyed-queue.ts';
+import type { Outcome } from './keyed-queue.ts';
+import { StoreController } from './store-controller.ts';
 import { parseStored, targetOfKey, type ServerCore } from './core.ts';
 
 function isNamespaceKey(key: string): boolean {
@@ -23,20 +24,9 @@ function storedTypes(types: readonly ResourceType[]): ResourceType[] {
   return [...byResource.values()];
 }
 
-export class NamespaceLifecycle {
-  private readonly queue: KeyedQueue;
-  private readonly stopListening: () => void;
-
-  constructor(
-    private readonly core: ServerCore,
-    log: (message: string) => void,
-  ) {
-    this.queue = new KeyedQueue(
-      (key) => this.reconcile(key),
-      (key, error) =>
-        log(`namespace controller: ${key}: ${error instanceof Error ? error.message : String(error)}`),
-    );
-    this.stopListening = core.hub.listen((events) => this.observe(events));
+export class NamespaceLifecycle extends StoreController {
+  constructor(core: ServerCore, log: (message: string) => void) {
+    super(core, 'namespace controller', log);
   }
 
   /** Picks up namespaces that were Terminating when the server stopped. */
@@ -44,7 +34,7 @@ export class NamespaceLifecycle {
     for (const key of keys) this.queue.add(key);
   }
 
-  private observe(events: readonly WatchEvent[]): void {
+  protected observe(events: readonly WatchEvent[]): void {
     for (const event of events) {
       if (event.type !== 'put' || !isNamespaceKey(event.kv.key)) continue;
       const object = parseStored(event.kv.value);
@@ -52,7 +42,7 @@ export class NamespaceLifecycle {
     }
   }
 
-  private async reconcile(key: string): Promise<Outcome> {
+  protected async process(key: string): Promise<Outcome> {
     const target = targetOfKey(this.core, key);
     if (target === undefined) return 'done';
     const { objects } = this.core;
@@ -86,10 +76,5 @@ export class NamespaceLifecycle {
       { subresource: 'finalize' },
     );
     return 'done';
-  }
-
-  close(): void {
-    this.stopListening();
-    this.queue.close();
   }
 }
