@@ -2,12 +2,9 @@
  * Runs a private single-member etcd (Debian's etcd-server, v3.4) for the lab and for tests:
  * loopback only, its own data dir and ports, logs to a file, stopped by PID.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdirSync, openSync, closeSync } from 'node:fs';
-import { get as httpGet } from 'node:http';
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import { delimiter, dirname, join, basename } from 'node:path';
-import { exitOf, logTail, stopProcess, type Exit } from './child-process.ts';
+import { probe, spawnServer } from './child-process.ts';
 import { findFreePort, startOnFreePorts } from './ports.ts';
 
 export interface EtcdOptions {
@@ -63,22 +60,6 @@ function etcdEnvironment(): NodeJS.ProcessEnv {
   );
 }
 
-function healthy(endpoint: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const request = httpGet(`${endpoint}/health`, { timeout: 1000 }, (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (body += chunk));
-      response.on('end', () => resolve(response.statusCode === 200 && body.includes('"health":"true"')));
-      response.on('error', () => resolve(false));
-    });
-    request.on('timeout', () => request.destroy());
-    request.on('error', () => resolve(false));
-  });
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 async function startOnce(
   binary: string,
   options: EtcdOptions,
@@ -106,38 +87,18 @@ async function startOnce(
     '--logger=zap',
     '--log-outputs=stderr',
   ];
-  const logFd = openSync(logFile, 'a');
-  let child: ChildProcess;
-  try {
-    child = spawn(binary, args, { stdio: ['ignore', logFd, logFd], env: etcdEnvironment() });
-  } finally {
-    closeSync(logFd);
-  }
-  const spawned = new Promise<number>((resolve, reject) => {
-    child.once('spawn', () => resolve(child.pid ?? -1));
-    child.once('error', reject);
+  const server = await spawnServer({
+    name: 'etcd',
+    binary,
+    args,
+    env: etcdEnvironment(),
+    logFile,
+    url: endpoint,
+    isReady: () =>
+      probe(`${endpoint}/health`, (status, body) => status === 200 && body.includes('"health":"true"')),
+    startTimeoutMs: options.startTimeoutMs ?? 20_000,
   });
-  const pid = await spawned;
-  const exited = exitOf(child);
-
-  const stop = (timeoutMs = 5000): Promise<void> => stopProcess(child, exited, timeoutMs);
-
-  const deadline = Date.now() + (options.startTimeoutMs ?? 20_000);
-  let early: Exit | undefined;
-  void exited.then((exit) => (early = exit));
-  while (Date.now() < deadline) {
-    if (early) {
-      throw new Error(
-        `etcd exited during startup (code ${early.code}, signal ${early.signal}); log ${logFile}:\n${logTail(logFile)}`,
-      );
-    }
-    if (await healthy(endpoint)) {
-      return { endpoint, clientPort, peerPort, pid, dataDir: options.dataDir, logFile, exited, stop };
-    }
-    await sleep(50);
-  }
-  await stop();
-  throw new Error(`etcd at ${endpoint} did not become healthy in time; log ${logFile}:\n${logTail(logFile)}`);
+  return { ...server, endpoint, clientPort, peerPort, dataDir: options.dataDir, logFile };
 }
 
 export async function startEtcd(options: EtcdOptions): Promise<EtcdProcess> {

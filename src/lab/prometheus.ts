@@ -7,13 +7,10 @@
  * Prometheus is optional for the lab: `prometheusInstalled()` says whether it can run, and callers
  * that find it missing run without it (alerts and PromQL risks then report "cannot evaluate").
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { accessSync, closeSync, constants, mkdirSync, openSync, writeFileSync } from 'node:fs';
-import { get as httpGet } from 'node:http';
+import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { exitOf, logTail, stopProcess, type Exit } from './child-process.ts';
+import { probe, spawnServer } from './child-process.ts';
 import { findFreePort, startOnFreePorts } from './ports.ts';
 import { renderUpgradeReadinessRules, type ClusterRelease, type RuleTiming } from './prometheus-rules.ts';
 
@@ -179,20 +176,6 @@ function writeConfig(configFile: string, options: PrometheusOptions): void {
   writeFileSync(configFile, stringify(prometheusConfig(options), { aliasDuplicateObjects: false }));
 }
 
-function ready(url: string): Promise<boolean> {
-  return new Promise((done) => {
-    const request = httpGet(`${url}/-/ready`, { timeout: 1000, agent: false }, (response) => {
-      response.resume();
-      response.on('end', () => done(response.statusCode === 200));
-      response.on('error', () => done(false));
-    });
-    request.on('timeout', () => request.destroy());
-    request.on('error', () => done(false));
-  });
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
-
 async function requestReload(url: string): Promise<void> {
   let response: Response;
   try {
@@ -227,41 +210,23 @@ async function startOnce(
     // For reload(): the lab rewrites targets and rules when clusters change release.
     '--web.enable-lifecycle',
   ];
-  const logFd = openSync(logFile, 'a');
-  let child: ChildProcess;
-  try {
-    child = spawn(binary, args, { stdio: ['ignore', logFd, logFd], env: process.env });
-  } finally {
-    closeSync(logFd);
-  }
-  const pid = await new Promise<number>((done, reject) => {
-    child.once('spawn', () => done(child.pid ?? -1));
-    child.once('error', (error) => reject(new Error(`prometheus: could not start (${error.message})`)));
-  });
-  const exited = exitOf(child);
-  const stop = (timeoutMs = 10_000): Promise<void> => stopProcess(child, exited, timeoutMs);
   const reload = async (changes: Pick<Partial<PrometheusOptions>, 'scrapeTargets' | 'ruleFiles'> = {}) => {
     current = { ...current, ...changes };
     writeConfig(configFile, current);
     await requestReload(url);
   };
-
-  const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
-  let early: Exit | undefined;
-  void exited.then((exit) => (early = exit));
-  while (Date.now() < deadline) {
-    if (early) {
-      throw new Error(
-        `prometheus exited during startup (code ${early.code}, signal ${early.signal}); log ${logFile}:\n${logTail(logFile)}`,
-      );
-    }
-    if (await ready(url)) {
-      return { url, port, pid, dataDir: options.dataDir, configFile, logFile, exited, reload, stop };
-    }
-    await sleep(100);
-  }
-  await stop();
-  throw new Error(`prometheus at ${url} did not become ready in time; log ${logFile}:\n${logTail(logFile)}`);
+  const server = await spawnServer({
+    name: 'prometheus',
+    binary,
+    args,
+    logFile,
+    url,
+    isReady: () => probe(`${url}/-/ready`, (status) => status === 200),
+    startTimeoutMs: options.startTimeoutMs ?? 30_000,
+    pollMs: 100,
+    stopTimeoutMs: 10_000,
+  });
+  return { ...server, url, port, dataDir: options.dataDir, configFile, logFile, reload };
 }
 
 export async function startPrometheus(options: PrometheusOptions): Promise<PrometheusProcess> {

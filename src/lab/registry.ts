@@ -3,15 +3,12 @@
  * tests: loopback only, its own storage dir and port, optional htpasswd auth, stopped by PID.
  * Seed images are pushed here by the seed generator and pulled by the target hosts.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, closeSync, constants, mkdirSync, openSync, writeFileSync } from 'node:fs';
-import { get as httpGet } from 'node:http';
+import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { stringify } from 'yaml';
 import { bcryptHash } from './bcrypt.ts';
-import { exitOf, logTail, stopProcess, type Exit } from './child-process.ts';
+import { probe, spawnServer } from './child-process.ts';
 import { findFreePort, startOnFreePorts } from './ports.ts';
 
 export interface RegistryOptions {
@@ -100,22 +97,6 @@ function writeConfig(options: RegistryOptions, host: string, storageDir: string)
   return configFile;
 }
 
-/** 200 when open, 401 when auth is on: either way the registry is serving. */
-function serving(url: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const request = httpGet(`${url}/v2/`, { timeout: 1000, agent: false }, (response) => {
-      response.resume();
-      const status = response.statusCode ?? 0;
-      response.on('end', () => resolve(status === 200 || status === 401));
-      response.on('error', () => resolve(false));
-    });
-    request.on('timeout', () => request.destroy());
-    request.on('error', () => resolve(false));
-  });
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 async function startOnce(
   binary: string,
   options: RegistryOptions,
@@ -128,42 +109,18 @@ async function startOnce(
   mkdirSync(storageDir, { recursive: true });
   const configFile = writeConfig(options, host, storageDir);
 
-  const logFd = openSync(logFile, 'a');
-  let child: ChildProcess;
-  try {
-    child = spawn(binary, ['serve', configFile], {
-      stdio: ['ignore', logFd, logFd],
-      env: registryEnvironment(),
-    });
-  } finally {
-    closeSync(logFd);
-  }
-  const pid = await new Promise<number>((resolve, reject) => {
-    child.once('spawn', () => resolve(child.pid ?? -1));
-    child.once('error', (error) => reject(new Error(`docker-registry: could not start (${error.message})`)));
+  const server = await spawnServer({
+    name: 'docker-registry',
+    binary,
+    args: ['serve', configFile],
+    env: registryEnvironment(),
+    logFile,
+    url,
+    // 200 when open, 401 when auth is on: either way the registry is serving.
+    isReady: () => probe(`${url}/v2/`, (status) => status === 200 || status === 401),
+    startTimeoutMs: options.startTimeoutMs ?? 20_000,
   });
-  const exited = exitOf(child);
-
-  const stop = (timeoutMs = 5000): Promise<void> => stopProcess(child, exited, timeoutMs);
-
-  const deadline = Date.now() + (options.startTimeoutMs ?? 20_000);
-  let early: Exit | undefined;
-  void exited.then((exit) => (early = exit));
-  while (Date.now() < deadline) {
-    if (early) {
-      throw new Error(
-        `docker-registry exited during startup (code ${early.code}, signal ${early.signal}); log ${logFile}:\n${logTail(logFile)}`,
-      );
-    }
-    if (await serving(url)) {
-      return { url, host, port, pid, storageDir, logFile, exited, stop };
-    }
-    await sleep(50);
-  }
-  await stop();
-  throw new Error(
-    `docker-registry at ${url} did not start serving in time; log ${logFile}:\n${logTail(logFile)}`,
-  );
+  return { ...server, url, host, port, storageDir, logFile };
 }
 
 export async function startRegistry(options: RegistryOptions): Promise<RegistryProcess> {
