@@ -27,8 +27,7 @@ import type { History } from '../../src/api/lca/image-based-upgrade.ts';
 import type { ServedIbu } from '../../src/cli/ibu/ibu-view.ts';
 import { summaryLine } from '../../src/cli/ibu/ibu-view.ts';
 import { KubeClient } from '../../src/client/client.ts';
-import { isAlreadyExists, isNotFound } from '../../src/client/errors.ts';
-import { loadKubeconfig } from '../../src/client/load-kubeconfig.ts';
+import { isNotFound } from '../../src/client/errors.ts';
 import type { KubeObject } from '../../src/client/object.ts';
 import { seedGenSteps, type SeedGenerator } from '../../src/controllers/seedgenerator/decide.ts';
 import { finalizeUpgradeSteps, stepsOfStage } from '../../src/controllers/imagebasedupgrade/steps.ts';
@@ -49,6 +48,7 @@ import { startRegistry } from '../../src/lab/registry.ts';
 import { removeTree } from '../../src/lab/remove-tree.ts';
 import { defaultRebootDelayMs } from '../../src/lab/sim-host.ts';
 import { labLayout, readState } from '../../src/lab/state.ts';
+import { applyYaml, clientFor } from '../../src/cli/rehearse-ibu.ts';
 import { left, renderTable, right } from '../support/table.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -172,20 +172,6 @@ function observeSeedGenerator(client: KubeClient): () => Promise<Observation> {
 
 // ---------------------------------------------------------------------------------------------
 // The lab
-
-async function applyYaml(client: KubeClient, text: string): Promise<void> {
-  for (const doc of parseAllDocuments(text)) {
-    try {
-      await client.create(doc.toJS() as KubeObject);
-    } catch (error) {
-      if (!isAlreadyExists(error)) throw error;
-    }
-  }
-}
-
-async function clientFor(kubeconfig: string, context: string): Promise<KubeClient> {
-  return new KubeClient(await loadKubeconfig(kubeconfig, { context }));
-}
 
 const pullSecret = `apiVersion: v1
 kind: Secret

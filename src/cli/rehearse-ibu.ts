@@ -10,7 +10,6 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { KubeClient } from '../client/client.ts';
-import { isAlreadyExists } from '../client/errors.ts';
 import { loadKubeconfig } from '../client/load-kubeconfig.ts';
 import type { KubeObject } from '../client/object.ts';
 import {
@@ -29,17 +28,12 @@ const run = promisify(execFile);
 const lcmEntry = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/lcm.js');
 const seedVersion = '4.16.1';
 
-async function applyYaml(client: KubeClient, text: string): Promise<void> {
-  for (const doc of parseAllDocuments(text)) {
-    try {
-      await client.create(doc.toJS() as KubeObject);
-    } catch (error) {
-      if (!isAlreadyExists(error)) throw error;
-    }
-  }
+/** Creates each document of `text` that does not exist yet. */
+export async function applyYaml(client: KubeClient, text: string): Promise<void> {
+  for (const doc of parseAllDocuments(text)) await client.createIfMissing(doc.toJS() as KubeObject);
 }
 
-async function clientFor(kubeconfig: string, context: string): Promise<KubeClient> {
+export async function clientFor(kubeconfig: string, context: string): Promise<KubeClient> {
   return new KubeClient(await loadKubeconfig(kubeconfig, { context }));
 }
 

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { Discovery, type ResourceInfo } from './discovery.ts';
-import { ApiStatusError, isStatus } from './errors.ts';
+import { ApiStatusError, isAlreadyExists, isStatus } from './errors.ts';
 import { loadKubeconfig, type ConnectionSettings } from './load-kubeconfig.ts';
 import {
   isRecord,
@@ -166,6 +166,17 @@ export class KubeClient {
       ...options,
       body,
     });
+  }
+
+  /** Creates the object unless one of that name exists (idempotent setup); true when it created it. */
+  async createIfMissing<T extends KubeObject>(object: T, options: WriteOptions = {}): Promise<boolean> {
+    try {
+      await this.create(object, options);
+      return true;
+    } catch (error) {
+      if (isAlreadyExists(error)) return false;
+      throw error;
+    }
   }
 
   /** PUT: fails with 409 Conflict when `metadata.resourceVersion` is not the current one. */

@@ -5,7 +5,6 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isAlreadyExists } from '../client/errors.ts';
 import type { KubeObject } from '../client/object.ts';
 import type { SimulatedHost } from './sim-host.ts';
 
@@ -96,13 +95,7 @@ function objects(host: SimulatedHost): KubeObject[] {
 /** Installs the sample app if missing (idempotent) and returns the content of its data file. */
 export async function installSampleApp(host: SimulatedHost): Promise<string> {
   const client = host.client();
-  for (const object of objects(host)) {
-    try {
-      await client.create(object);
-    } catch (error) {
-      if (!isAlreadyExists(error)) throw error;
-    }
-  }
+  for (const object of objects(host)) await client.createIfMissing(object);
   // No kubelet or volume binder runs in the lab: report what they would on a healthy node.
   const statuses: [{ apiVersion: string; kind: string }, string, string | undefined, unknown][] = [
     [{ apiVersion: 'v1', kind: 'PersistentVolume' }, `app-data-${host.name}`, undefined, { phase: 'Bound' }],

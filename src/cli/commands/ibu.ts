@@ -1,7 +1,7 @@
 /** `lcm ibu status | watch` and `lcm seed generate`: the image-based upgrade from the command line. */
 import { Command } from 'commander';
 import type { KubeClient } from '../../client/client.ts';
-import { isAlreadyExists, isNotFound } from '../../client/errors.ts';
+import { isNotFound } from '../../client/errors.ts';
 import { clusterClient, withCluster as withClusterOptions, type ClusterOptions } from '../cluster-options.ts';
 import { describeIbu, summaryLine, type ServedIbu } from '../ibu/ibu-view.ts';
 import { exitCodeHelp, exitCodes, outputOption, render, type OutputFormat } from '../output.ts';
@@ -74,16 +74,8 @@ export async function generateSeed(client: KubeClient, image: string, seedAuth: 
     metadata: { name: 'seedgen', namespace: 'openshift-lifecycle-agent' },
     stringData: { seedAuth },
   };
-  try {
-    await client.create(secret);
-  } catch (error) {
-    if (!isAlreadyExists(error)) throw error;
-  }
-  try {
-    await client.create({ ...seedType, metadata: { name: 'seedimage' }, spec: { seedImage: image } });
-  } catch (error) {
-    if (!isAlreadyExists(error)) throw error;
-  }
+  await client.createIfMissing(secret);
+  await client.createIfMissing({ ...seedType, metadata: { name: 'seedimage' }, spec: { seedImage: image } });
   for (;;) {
     const seed = await client.get<ServedIbu>(seedType, 'seedimage');
     const completed = seed.status?.conditions?.find((c) => c.type === 'SeedGenCompleted');

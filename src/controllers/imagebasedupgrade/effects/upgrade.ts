@@ -61,11 +61,7 @@ async function apply(context: StepContext, object: KubeObject): Promise<void> {
 }
 
 async function ensureCreated(context: StepContext, object: KubeObject): Promise<void> {
-  try {
-    await context.client.create(forCreate(object));
-  } catch (error) {
-    if (!isAlreadyExists(error)) throw error;
-  }
+  await context.client.createIfMissing(forCreate(object));
 }
 
 async function phases(
