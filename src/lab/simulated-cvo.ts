@@ -36,7 +36,7 @@ export interface SimulatedCvoOptions {
 }
 
 /** Answers the CVO's question from the graph, read anew each time (as the CVO polls its upstream). */
-export function graphRecommender(graph: string, prometheusUrl: string | undefined): UpdateRecommender {
+export function cvoRecommenderFromGraph(graph: string, prometheusUrl: string | undefined): UpdateRecommender {
   const client = prometheusUrl === undefined ? undefined : new PrometheusClient(prometheusUrl);
   return async ({ currentVersion, channel, upstream }) => {
     if (channel === undefined) return { error: 'no channel', reason: 'NoChannel' };
@@ -66,7 +66,7 @@ export async function startSimulatedCvo(options: SimulatedCvoOptions): Promise<M
   const manager = new Manager({ clusters, log: options.log });
   manager.add(
     clusterVersionController({
-      recommender: graphRecommender(options.graph ?? labUpdateGraph, options.prometheusUrl),
+      recommender: cvoRecommenderFromGraph(options.graph ?? labUpdateGraph, options.prometheusUrl),
       // The real CVO re-evaluates hourly-ish; the lab's Prometheus scrapes every 2 s, so a risk
       // that starts (or stops) applying shows up while one watches.
       updateCheckIntervalMs: 10_000,
