@@ -29,6 +29,8 @@ const program = new Command()
     'Cluster-upgrade lifecycle for single-node clusters, fleets and hosted control planes — rehearsed in a local lab.',
   )
   .addHelpText('after', exitCodeHelp)
+  // Lets a command and its subcommand share an option name (readiness and readiness scan: --to, -o).
+  .enablePositionalOptions()
   .addCommand(demoCommand())
   .addCommand(labCommand())
   .addCommand(ibuCommand())

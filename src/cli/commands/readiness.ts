@@ -192,19 +192,6 @@ Examples:
 Exit codes: 0 ready (warnings allowed) · 1 failure (cluster unreachable, kubeconfig unreadable) ·
 2 usage error · 4 blocked (at least one blocker)`;
 
-/**
- * `lcm readiness scan ./x --to 4.14 -o json`: unless the root program parses options positionally,
- * commander gives options written after `scan` to `readiness` first, which knows --to and -o too.
- * What the user typed on the command line is handed on to the subcommand that shares the option.
- */
-function handOnSharedOptions(parent: Command, sub: Command): void {
-  for (const option of sub.options) {
-    const name = option.attributeName();
-    if (parent.getOptionValueSource(name) === 'cli' && sub.getOptionValueSource(name) !== 'cli')
-      sub.setOptionValueWithSource(name, parent.getOptionValue(name), 'cli');
-  }
-}
-
 export function readinessCommand(): Command {
   const command = withCluster(new Command('readiness'))
     .description(
@@ -226,8 +213,8 @@ export function readinessCommand(): Command {
       String(defaultCheckTimeoutMs / 1000),
     )
     .addOption(new Option('-o, --output <format>', 'output format').choices(reportFormats).default('table'))
+    // `lcm readiness scan ./x --to 4.14`: options after `scan` are scan's, though readiness has them too.
     .enablePositionalOptions()
-    .hook('preSubcommand', handOnSharedOptions)
     .addHelpText('after', help)
     .action(async function (this: Command, options: ReadinessOptions) {
       const output = this.configureOutput();
