@@ -19,12 +19,26 @@ export function exitOf(child: ChildProcess): Promise<Exit> {
 }
 
 /** The last lines of a log, for error messages that say why a process did not start. */
+const errorLine = /\b(level=(error|fatal)|error|fatal|panic)\b/i;
+
+/**
+ * The last lines of a server's log, preceded by the earlier lines that report an error: servers
+ * such as Prometheus say why they failed first and then log a dozen lines of orderly shutdown.
+ */
 export function logTail(logFile: string, lines = 15): string {
+  let all: string[];
   try {
-    return readFileSync(logFile, 'utf8').split('\n').slice(-lines).join('\n');
+    all = readFileSync(logFile, 'utf8').split('\n');
   } catch {
     return '(no log)';
   }
+  const tailStart = Math.max(0, all.length - lines);
+  const earlierErrors = all
+    .slice(0, tailStart)
+    .filter((line) => errorLine.test(line))
+    .slice(-10);
+  const tail = all.slice(tailStart);
+  return earlierErrors.length === 0 ? tail.join('\n') : [...earlierErrors, '…', ...tail].join('\n');
 }
 
 export function signal(pid: number, name: NodeJS.Signals): void {
