@@ -32,7 +32,8 @@ export class LocationReconciler implements Reconciler {
     if (location.metadata.deletionTimestamp !== undefined) return;
     const storeProblem = await this.options.store.problem(bucketOf(location));
     const decision = decideLocation({ location, storeProblem, now: this.options.clock.now() });
-    if (decision.sync) await this.sync(client, location, log, signal);
+    // Available is written before any backup is synced: whoever sees a synced Backup (the agent's
+    // post-pivot restore) must also see its location Available, or Velero fails the Restore's validation.
     if (decision.status !== undefined) {
       await client.patch(
         location,
@@ -43,6 +44,7 @@ export class LocationReconciler implements Reconciler {
       if (decision.status.phase !== location.status?.phase)
         log.info('backup storage location validated', { phase: decision.status.phase });
     }
+    if (decision.sync) await this.sync(client, location, log, signal);
     return decision.requeueAfterMs !== undefined ? { requeueAfterMs: decision.requeueAfterMs } : undefined;
   }
 
