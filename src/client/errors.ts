@@ -88,3 +88,14 @@ export class ConnectionError extends Error {
     this.name = 'ConnectionError';
   }
 }
+
+/**
+ * A failure that says nothing about the request itself and may well pass on a retry: no answer,
+ * the server overloaded or briefly unavailable (a restart, a reboot), or a write that lost a race.
+ */
+export function isTransient(error: unknown): boolean {
+  if (error instanceof ConnectionError) return true;
+  const status = statusError(error);
+  if (status === undefined) return false;
+  return [429, 500, 502, 503, 504].includes(status.code) || isConflict(error);
+}

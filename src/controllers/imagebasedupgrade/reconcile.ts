@@ -4,7 +4,7 @@
  */
 import type { ImageBasedUpgradeSpec, ImageBasedUpgradeStatus } from '../../api/lca/image-based-upgrade.ts';
 import type { KubeObject } from '../../client/object.ts';
-import { isNotFound } from '../../client/errors.ts';
+import { isNotFound, isTransient } from '../../client/errors.ts';
 import type { Reconciler, ReconcileContext, Request, Result } from '../../runtime/controller.ts';
 import { decide, type Action } from './decide.ts';
 import { AgentRecords, type UpgradeContext } from './records.ts';
@@ -166,6 +166,16 @@ export class ImageBasedUpgradeReconciler implements Reconciler {
         try {
           result = await run(context);
         } catch (error) {
+          // The API server restarting, overloaded or briefly unreachable says nothing about the
+          // upgrade: the runtime retries the step with backoff instead of failing the stage.
+          if (isTransient(error)) {
+            log.warn('step interrupted; it will be retried', {
+              stage: action.stage,
+              step: action.step,
+              error: error instanceof Error ? error.message : String(error),
+            });
+            throw error;
+          }
           result = failed(error instanceof Error ? error.message : String(error));
         }
         await this.options.onStep?.(action.stage, action.step, 'end');
