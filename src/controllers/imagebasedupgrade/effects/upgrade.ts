@@ -313,14 +313,16 @@ async function restoreApplicationData(context: StepContext): Promise<StepResult>
     for (const restore of wave) {
       const backupName = (restore as KubeObject & { spec?: { backupName?: string } }).spec?.backupName;
       if (backupName === undefined) continue;
+      const namespace = restore.metadata?.namespace ?? adpNamespace;
+      let backup: KubeObject & { spec?: { storageLocation?: string } };
       try {
-        await context.client.get(types.backup, backupName, {
-          namespace: restore.metadata?.namespace ?? adpNamespace,
-        });
+        backup = await context.client.get(types.backup, backupName, { namespace });
       } catch (error) {
         if (isNotFound(error)) return pending();
         throw error;
       }
+      // Velero refuses a Restore whose backup's location is not (yet) Available.
+      if (!(await locationAvailable(context, namespace, backup.spec?.storageLocation))) return pending();
     }
     for (const restore of wave) await ensureCreated(context, restore);
     const result = finished(await phases(context, types.restore, wave));
@@ -328,6 +330,21 @@ async function restoreApplicationData(context: StepContext): Promise<StepResult>
     if (result.kind === 'failed') return result;
   }
   return done;
+}
+
+async function locationAvailable(
+  context: StepContext,
+  namespace: string,
+  name: string | undefined,
+): Promise<boolean> {
+  if (name === undefined || name === '') return true;
+  try {
+    const location = await context.client.get<VeleroObject>(types.bsl, name, { namespace });
+    return location.status?.phase === 'Available';
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw error;
+  }
 }
 
 async function removeStateroot(context: StepContext, stateroot: string | undefined): Promise<StepResult> {
