@@ -128,7 +128,17 @@ export function ibuKubectl(lab: () => IbuLab) {
       status = 'True',
       timeoutMs = 120_000,
     ): Promise<void> =>
-      eventually(async () => assert.equal(await condition(context, kindName, type), status), timeoutMs),
+      eventually(async () => {
+        const now = await condition(context, kindName, type);
+        if (now === status) return;
+        // On timeout the whole status says why (a failed step's message, the stage it stopped in).
+        const all = await jsonpath(context, ['get', ...kindName], '{.status}');
+        assert.equal(
+          now,
+          status,
+          `${context} ${kindName.join('/')} ${type} is ${now || 'absent'}; status: ${all}`,
+        );
+      }, timeoutMs),
     stage: (context: string, value: string): Promise<string> =>
       kubectl(context, [
         'patch',
