@@ -108,7 +108,7 @@ export function openWatch(baseUrl: string, path: string, accept?: string): Promi
       resolve({
         status: res.statusCode ?? 0,
         ended,
-        next: async (count = 1, timeoutMs = 5000) => {
+        next: async (count = 1, timeoutMs = 15_000) => {
           const deadline = Date.now() + timeoutMs;
           while (queue.length < count) {
             if (done || Date.now() > deadline) {
@@ -130,8 +130,12 @@ export function openWatch(baseUrl: string, path: string, accept?: string): Promi
   });
 }
 
-/** Retries an assertion until it passes (for eventually-consistent controller effects). */
-export async function eventually(check: () => Promise<void>, timeoutMs = 5000): Promise<void> {
+/**
+ * Retries an assertion until it passes (for eventually-consistent controller effects). The
+ * default wait is generous because it only bounds how long a failure takes to report: a loaded
+ * CI machine must not turn a slow success into a failure.
+ */
+export async function eventually(check: () => Promise<void>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

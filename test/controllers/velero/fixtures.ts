@@ -97,7 +97,7 @@ export async function startLab(): Promise<Lab> {
 export async function waitFor<T>(
   what: string,
   probe: () => Promise<T | undefined | false>,
-  timeoutMs = 10_000,
+  timeoutMs = 30_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -117,7 +117,7 @@ export function waitForPhase(
   namespace: string,
   name: string,
   phases: readonly string[],
-  timeoutMs = 10_000,
+  timeoutMs = 30_000,
 ): Promise<Phased> {
   return waitFor(
     `${type.kind} ${name} to reach ${phases.join(' or ')}`,
