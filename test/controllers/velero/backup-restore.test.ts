@@ -117,11 +117,11 @@ describe('Velero Backup and Restore controllers', () => {
       'resources/configmaps/v1-preferredversion/namespaces/app1/settings.json',
       'resources/secrets/namespaces/app1/creds.json',
       'resources/persistentvolumeclaims/namespaces/app1/data.json',
-      'resources/widgets.example.com/namespaces/app1/gadget.json',
-      'resources/widgets.example.com/v1-preferredversion/namespaces/app1/gadget.json',
+      'resources/widgets.test.lcm.io/namespaces/app1/gadget.json',
+      'resources/widgets.test.lcm.io/v1-preferredversion/namespaces/app1/gadget.json',
       'resources/namespaces/cluster/app1.json',
       'resources/namespaces/v1-preferredversion/cluster/app1.json',
-      'resources/customresourcedefinitions.apiextensions.k8s.io/cluster/widgets.example.com.json',
+      'resources/customresourcedefinitions.apiextensions.k8s.io/cluster/widgets.test.lcm.io.json',
     ])
       assert.ok(entries.includes(entry), `${entry} in ${entries.join('\n')}`);
     const stored = JSON.parse(

@@ -7,6 +7,7 @@ import { isNotFound } from '../../../src/client/errors.ts';
 import type { KubeObject, TypeRef } from '../../../src/client/object.ts';
 import { installCrds } from '../../../src/lab/crds.ts';
 import { startTestApiServer, type TestApiServer } from '../../support/apiserver.ts';
+import { installWidgetCrd, widgetType } from '../../runtime/widget-crd.ts';
 
 export const veleroNamespace = 'openshift-adp';
 export const bucket = 'lab-bucket';
@@ -18,7 +19,7 @@ export const types = {
   secret: { apiVersion: 'v1', kind: 'Secret' },
   pvc: { apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
   deployment: { apiVersion: 'apps/v1', kind: 'Deployment' },
-  widget: { apiVersion: 'example.com/v1', kind: 'Widget' },
+  widget: widgetType,
   backup: { apiVersion: 'velero.io/v1', kind: 'Backup' },
   restore: { apiVersion: 'velero.io/v1', kind: 'Restore' },
   location: { apiVersion: 'velero.io/v1', kind: 'BackupStorageLocation' },
@@ -31,31 +32,6 @@ export interface Lab {
   close(): Promise<void>;
 }
 
-/** A namespaced custom kind with free-form spec, to back up a custom resource. */
-const widgetCrd = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'widgets.example.com' },
-  spec: {
-    group: 'example.com',
-    scope: 'Namespaced',
-    names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
-    versions: [
-      {
-        name: 'v1',
-        served: true,
-        storage: true,
-        schema: {
-          openAPIV3Schema: {
-            type: 'object',
-            properties: { spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
-          },
-        },
-      },
-    ],
-  },
-};
-
 export async function startLab(): Promise<Lab> {
   const server = await startTestApiServer();
   await installCrds(server.url, ['hub']);
@@ -65,15 +41,7 @@ export async function startLab(): Promise<Lab> {
     namespace: 'default',
     insecureSkipTlsVerify: false,
   });
-  await client.create(widgetCrd);
-  await waitFor('the Widget kind to be served', async () => {
-    try {
-      await client.list(types.widget);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  await installWidgetCrd(client);
   const storeRoot = await mkdtemp(path.join(os.tmpdir(), 'lcm-velero-'));
   await mkdir(path.join(storeRoot, bucket));
   await client.create({ ...types.namespace, metadata: { name: veleroNamespace } });
