@@ -22,7 +22,7 @@ import {
 
 let lab: IbuLab;
 const helpers = ibuKubectl(() => lab);
-const { kubectl, jsonpath, stage } = helpers;
+const { kubectl, jsonpath, stage, patchIbu } = helpers;
 const condition = (context: string, type: string, field = 'status'): Promise<string> =>
   helpers.condition(context, ['ibu', 'upgrade'], type, field);
 const waitFor = (context: string, type: string, status = 'True', timeoutMs = 120_000): Promise<void> =>
@@ -48,6 +48,27 @@ async function prepFails(context: string, ...messages: RegExp[]): Promise<void> 
   assert.equal(await appState(context), before, 'nothing lost');
 }
 
+/**
+ * Runs `body` with the host's record (host.json: facts, disk capacity) changed by `edit` and the
+ * agent restarted to read it; puts the record back and restarts the agent again afterwards.
+ */
+async function withHostRecord(
+  host: string,
+  edit: (record: Record<string, unknown>) => Record<string, unknown>,
+  body: () => Promise<void>,
+): Promise<void> {
+  const hostFile = path.join(lab.dir, 'hosts', host, 'host.json');
+  const original = await readFile(hostFile, 'utf8');
+  await writeFile(hostFile, JSON.stringify(edit(JSON.parse(original) as Record<string, unknown>), null, 2));
+  await restartAgent(lab, host);
+  try {
+    await body();
+  } finally {
+    await writeFile(hostFile, original);
+    await restartAgent(lab, host);
+  }
+}
+
 /** The bytes of every blob in an OCI layout, as the simulated container storage counts its disk. */
 async function blobBytes(layoutDir: string): Promise<number> {
   const dir = path.join(layoutDir, 'blobs', 'sha256');
@@ -66,49 +87,21 @@ describe('image-based upgrade faults in the lab', { skip: needsRoot }, () => {
   after(() => lab.close());
 
   it('a missing pull secret is named', async () => {
-    await kubectl('sno1', [
-      'patch',
-      'ibu',
-      'upgrade',
-      '--type=merge',
-      '-p',
-      '{"spec":{"seedImageRef":{"pullSecretRef":{"name":"nope"}}}}',
-    ]);
+    await patchIbu('sno1', { spec: { seedImageRef: { pullSecretRef: { name: 'nope' } } } });
     await prepFails(
       'sno1',
       /pull secret openshift-lifecycle-agent\/nope \(spec\.seedImageRef\.pullSecretRef\) not found/,
     );
-    await kubectl('sno1', [
-      'patch',
-      'ibu',
-      'upgrade',
-      '--type=merge',
-      '-p',
-      '{"spec":{"seedImageRef":{"pullSecretRef":{"name":"seed-pull-secret"}}}}',
-    ]);
+    await patchIbu('sno1', { spec: { seedImageRef: { pullSecretRef: { name: 'seed-pull-secret' } } } });
   });
 
   it("a missing seed image is named with the registry's answer", async () => {
-    await kubectl('sno1', [
-      'patch',
-      'ibu',
-      'upgrade',
-      '--type=merge',
-      '-p',
-      JSON.stringify({ spec: { seedImageRef: { image: `${lab.registry}/ibu/seed:9.9.9` } } }),
-    ]);
+    await patchIbu('sno1', { spec: { seedImageRef: { image: `${lab.registry}/ibu/seed:9.9.9` } } });
     await prepFails(
       'sno1',
       /pull seed image .*seed:9\.9\.9: .*404 Not Found from registry: manifest unknown/,
     );
-    await kubectl('sno1', [
-      'patch',
-      'ibu',
-      'upgrade',
-      '--type=merge',
-      '-p',
-      JSON.stringify({ spec: { seedImageRef: { image: `${lab.registry}/ibu/seed:4.16.1` } } }),
-    ]);
+    await patchIbu('sno1', { spec: { seedImageRef: { image: `${lab.registry}/ibu/seed:4.16.1` } } });
   });
 
   it('a MachineConfig or an OLM Subscription among the extra manifests is refused (IBU-17)', async () => {
@@ -156,66 +149,38 @@ describe('image-based upgrade faults in the lab', { skip: needsRoot }, () => {
   });
 
   it('a seed built on other hardware is refused, naming the mismatch (IBU-13)', async () => {
-    const hostFile = path.join(lab.dir, 'hosts', 'sno1', 'host.json');
-    const original = await readFile(hostFile, 'utf8');
-    const record = JSON.parse(original) as { facts: { cpuCores: number } };
-    await writeFile(
-      hostFile,
-      JSON.stringify({ ...record, facts: { ...record.facts, cpuCores: 8 } }, null, 2),
+    await withHostRecord(
+      'sno1',
+      (record) => ({ ...record, facts: { ...(record.facts as object), cpuCores: 8 } }),
+      () => prepFails('sno1', /CPU topology mismatch: the seed has 16 cores, this cluster 8/),
     );
-    await restartAgent(lab, 'sno1');
-    try {
-      await prepFails('sno1', /CPU topology mismatch: the seed has 16 cores, this cluster 8/);
-    } finally {
-      await writeFile(hostFile, original);
-      await restartAgent(lab, 'sno1');
-    }
   });
 
   it('a full /var/lib/containers is named with the bytes needed and free', async () => {
-    const hostFile = path.join(lab.dir, 'hosts', 'sno1', 'host.json');
-    const original = await readFile(hostFile, 'utf8');
-    const record = JSON.parse(original) as { capacityBytes: number };
     // The disk holds the running release's (pinned) images and 100 KiB more: the seed's release
     // images (256 KiB each, pulled in Prep) cannot fit, and cleanup may not remove pinned ones.
     const used = await blobBytes(path.join(lab.dir, 'hosts', 'sno1', 'var', 'lib', 'containers', 'storage'));
-    await writeFile(hostFile, JSON.stringify({ ...record, capacityBytes: used + 100 * 1024 }, null, 2));
-    await restartAgent(lab, 'sno1');
-    try {
-      await prepFails(
-        'sno1',
-        /pull .*lab\/ocp-release\/[a-z-]+:4\.16\.1 \(listed by the seed\): .*no space left on device: the image needs \d+ more bytes but only 102400 of \d+ are free in \/var\/lib\/containers/,
-      );
-    } finally {
-      await writeFile(hostFile, original);
-      await restartAgent(lab, 'sno1');
-    }
+    await withHostRecord(
+      'sno1',
+      (record) => ({ ...record, capacityBytes: used + 100 * 1024 }),
+      () =>
+        prepFails(
+          'sno1',
+          /pull .*lab\/ocp-release\/[a-z-]+:4\.16\.1 \(listed by the seed\): .*no space left on device: the image needs \d+ more bytes but only 102400 of \d+ are free in \/var\/lib\/containers/,
+        ),
+    );
   });
 
   it('an unreachable registry is named', async () => {
     const closed = await closedPort();
-    await kubectl('sno1', [
-      'patch',
-      'ibu',
-      'upgrade',
-      '--type=merge',
-      '-p',
-      JSON.stringify({ spec: { seedImageRef: { image: `127.0.0.1:${closed}/ibu/seed:4.16.1` } } }),
-    ]);
+    await patchIbu('sno1', { spec: { seedImageRef: { image: `127.0.0.1:${closed}/ibu/seed:4.16.1` } } });
     try {
       await prepFails(
         'sno1',
         new RegExp(`registry at 127\\.0\\.0\\.1:${closed} is not reachable \\(connection refused\\)`),
       );
     } finally {
-      await kubectl('sno1', [
-        'patch',
-        'ibu',
-        'upgrade',
-        '--type=merge',
-        '-p',
-        JSON.stringify({ spec: { seedImageRef: { image: `${lab.registry}/ibu/seed:4.16.1` } } }),
-      ]);
+      await patchIbu('sno1', { spec: { seedImageRef: { image: `${lab.registry}/ibu/seed:4.16.1` } } });
     }
   });
 
@@ -227,14 +192,7 @@ describe('image-based upgrade faults in the lab', { skip: needsRoot }, () => {
       'backupName: never-taken',
     );
     await kubectl('sno1', ['apply', '-f', '-'], stalling);
-    await kubectl('sno1', [
-      'patch',
-      'ibu',
-      'upgrade',
-      '--type=merge',
-      '-p',
-      '{"spec":{"autoRollbackOnFailure":{"initMonitorTimeoutSeconds":8}}}',
-    ]);
+    await patchIbu('sno1', { spec: { autoRollbackOnFailure: { initMonitorTimeoutSeconds: 8 } } });
     await stage('sno1', 'Prep');
     await waitFor('sno1', 'PrepCompleted');
     await stage('sno1', 'Upgrade');

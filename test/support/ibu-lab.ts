@@ -106,6 +106,9 @@ export function ibuKubectl(lab: () => IbuLab) {
     field = 'status',
   ): Promise<string> =>
     jsonpath(context, ['get', ...kindName], `{.status.conditions[?(@.type=="${type}")].${field}}`);
+  /** `kubectl patch ibu upgrade --type=merge -p <patch>`, as the seed changes an IBU. */
+  const patchIbu = (context: string, patch: object): Promise<string> =>
+    kubectl(context, ['patch', 'ibu', 'upgrade', '--type=merge', '-p', JSON.stringify(patch)]);
   return {
     kubectl,
     jsonpath,
@@ -139,15 +142,8 @@ export function ibuKubectl(lab: () => IbuLab) {
           `${context} ${kindName.join('/')} ${type} is ${now || 'absent'}; status: ${all}`,
         );
       }, timeoutMs),
-    stage: (context: string, value: string): Promise<string> =>
-      kubectl(context, [
-        'patch',
-        'ibu',
-        'upgrade',
-        '--type=merge',
-        '-p',
-        JSON.stringify({ spec: { stage: value } }),
-      ]),
+    patchIbu,
+    stage: (context: string, value: string): Promise<string> => patchIbu(context, { spec: { stage: value } }),
     version: (context: string): Promise<string> =>
       jsonpath(context, ['get', 'clusterversion', 'version'], '{.status.desired.version}'),
     /** The pull secret, storage location, OADP content and extra manifests the seed's IBU example names. */
