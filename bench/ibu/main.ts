@@ -50,6 +50,10 @@ import { defaultRebootDelayMs } from '../../src/lab/sim-host.ts';
 import { labLayout, readState } from '../../src/lab/state.ts';
 import { applyYaml, clientFor } from '../../src/cli/rehearse-ibu.ts';
 import { left, renderTable, right } from '../support/table.ts';
+import {
+  imageBasedUpgradeType as ibuType,
+  seedGeneratorType as seedType,
+} from '../../src/api/lca/constants.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Scale
@@ -131,8 +135,6 @@ async function follow(name: string, observe: () => Promise<Observation>): Promis
   }
 }
 
-const ibuType = { apiVersion: 'lca.openshift.io/v1', kind: 'ImageBasedUpgrade' } as const;
-const seedType = { apiVersion: 'lca.openshift.io/v1', kind: 'SeedGenerator' } as const;
 const rebootLabel = 'cluster unreachable: simulated reboot';
 
 function observeIbu(client: KubeClient, until: string): () => Promise<Observation> {

@@ -23,6 +23,7 @@ import { labLayout, readState } from '../lab/state.ts';
 import { generateSeed, watchIbu } from './commands/ibu.ts';
 import { formatTable } from './output.ts';
 import type { Progress } from './progress.ts';
+import { imageBasedUpgradeName, imageBasedUpgradeType } from '../api/lca/constants.ts';
 
 const run = promisify(execFile);
 const lcmEntry = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/lcm.js');
@@ -110,24 +111,18 @@ stringData:
       const ibu = parseAllDocuments(ibuManifest(registry, seedVersion))[0]?.toJS() as KubeObject & {
         spec: Record<string, unknown>;
       };
-      await sno1.patch(
-        { apiVersion: 'lca.openshift.io/v1', kind: 'ImageBasedUpgrade' },
-        'upgrade',
-        { spec: ibu.spec },
-        { type: 'merge' },
-      );
+      await sno1.patch(imageBasedUpgradeType, imageBasedUpgradeName, { spec: ibu.spec }, { type: 'merge' });
     },
   );
   const before = await snapshot(sno1);
   const seedSnapshot = await snapshot(seed);
-  const ibuType = { apiVersion: 'lca.openshift.io/v1', kind: 'ImageBasedUpgrade' };
   for (const [stage, until] of [
     ['Prep', 'PrepCompleted'],
     ['Upgrade', 'UpgradeCompleted'],
     ['Idle', 'Idle'],
   ] as const) {
     say(`$ kubectl --context sno1 patch ibu upgrade --type=merge -p '{"spec":{"stage":"${stage}"}}'`);
-    await sno1.patch(ibuType, 'upgrade', { spec: { stage } }, { type: 'merge' });
+    await sno1.patch(imageBasedUpgradeType, imageBasedUpgradeName, { spec: { stage } }, { type: 'merge' });
     const started = Date.now();
     await watchIbu(sno1, { until, timeoutMs: 300_000, print: (line) => say(`  ${line}`) });
     timings.push([stage, Date.now() - started]);

@@ -7,6 +7,10 @@ export const group = 'lca.openshift.io';
 export const version = 'v1';
 export const apiVersion = `${group}/${version}`;
 
+/** How clients address the two kinds. */
+export const imageBasedUpgradeType = { apiVersion, kind: 'ImageBasedUpgrade' } as const;
+export const seedGeneratorType = { apiVersion, kind: 'SeedGenerator' } as const;
+
 /** The namespace the agent runs in and where extra-manifest ConfigMaps usually live. */
 export const operatorNamespace = 'openshift-lifecycle-agent';
 

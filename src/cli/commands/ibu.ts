@@ -6,9 +6,8 @@ import { clusterClient, withCluster as withClusterOptions, type ClusterOptions }
 import { describeIbu, summaryLine, type ServedIbu } from '../ibu/ibu-view.ts';
 import { exitCodeHelp, exitCodes, outputOption, render, type OutputFormat } from '../output.ts';
 import { progress } from '../progress.ts';
+import { imageBasedUpgradeType as ibuType, seedGeneratorType as seedType } from '../../api/lca/constants.ts';
 
-const ibuType = { apiVersion: 'lca.openshift.io/v1', kind: 'ImageBasedUpgrade' } as const;
-const seedType = { apiVersion: 'lca.openshift.io/v1', kind: 'SeedGenerator' } as const;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function withCluster(command: Command): Command {

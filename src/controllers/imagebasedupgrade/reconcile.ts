@@ -17,8 +17,9 @@ import {
 } from './effects/context.ts';
 import { prepStepRunners } from './effects/prep.ts';
 import { idleStepRunners, rollBackNow, rollbackStepRunners, upgradeStepRunners } from './effects/upgrade.ts';
+import { imageBasedUpgradeName } from '../../api/lca/constants.ts';
 
-export const ibuName = 'upgrade';
+export const ibuName = imageBasedUpgradeName;
 
 /** The IBU as the API serves it (apiVersion and kind always set). */
 type ServedIbu = KubeObject<ImageBasedUpgradeSpec, ImageBasedUpgradeStatus>;

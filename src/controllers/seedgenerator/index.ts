@@ -4,9 +4,11 @@
  */
 import { Controller } from '../../runtime/controller.ts';
 import type { Logger } from '../../runtime/log.ts';
-import { SeedGeneratorReconciler, seedGeneratorType, type SeedGeneratorOptions } from './reconcile.ts';
+import { seedGeneratorType } from '../../api/lca/constants.ts';
+import { SeedGeneratorReconciler, type SeedGeneratorOptions } from './reconcile.ts';
 
-export { SeedGeneratorReconciler, adminClusterStateSource, seedGeneratorType } from './reconcile.ts';
+export { SeedGeneratorReconciler, adminClusterStateSource } from './reconcile.ts';
+export { seedGeneratorType };
 export type { ClusterStateSource, SeedGeneratorOptions } from './reconcile.ts';
 export { messages as seedGenMessages, seedGenSteps, type SeedGenStep } from './decide.ts';
 

@@ -12,11 +12,7 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 
-import {
-  apiVersion as lcaApiVersion,
-  operatorNamespace,
-  seedGeneratorSecretName,
-} from '../../api/lca/constants.ts';
+import { operatorNamespace, seedGeneratorSecretName, seedGeneratorType } from '../../api/lca/constants.ts';
 import type { SeedGeneratorStatus } from '../../api/lca/seed-generator.ts';
 import type { KubeClient } from '../../client/client.ts';
 import { NoKindMatchError } from '../../client/discovery.ts';
@@ -74,7 +70,6 @@ export interface SeedGeneratorOptions {
   readonly onStep?: (step: SeedGenStep) => Promise<void> | void;
 }
 
-export const seedGeneratorType = { apiVersion: lcaApiVersion, kind: 'SeedGenerator' } as const;
 const secretType = { apiVersion: 'v1', kind: 'Secret' } as const;
 const namespaceType = { apiVersion: 'v1', kind: 'Namespace' } as const;
 const crdType = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' } as const;

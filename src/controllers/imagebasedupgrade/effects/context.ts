@@ -9,6 +9,9 @@ import type { HostOperations } from '../../../host/host.ts';
 import type { RegistryClient } from '../../../host/oci/client.ts';
 import type { Clock } from '../../../runtime/clock.ts';
 import type { AgentRecords, UpgradeContext } from '../records.ts';
+import { annotations, imageBasedUpgradeType } from '../../../api/lca/constants.ts';
+import { apiVersion as oadpApiVersion } from '../../../api/oadp/constants.ts';
+import { backupType, locationType, restoreType } from '../../velero/kinds.ts';
 
 export interface AgentDependencies {
   readonly host: HostOperations;
@@ -40,11 +43,11 @@ export const types = {
   configMap: { apiVersion: 'v1', kind: 'ConfigMap' },
   secret: { apiVersion: 'v1', kind: 'Secret' },
   namespace: { apiVersion: 'v1', kind: 'Namespace' },
-  backup: { apiVersion: 'velero.io/v1', kind: 'Backup' },
-  restore: { apiVersion: 'velero.io/v1', kind: 'Restore' },
-  dpa: { apiVersion: 'oadp.openshift.io/v1alpha1', kind: 'DataProtectionApplication' },
-  bsl: { apiVersion: 'velero.io/v1', kind: 'BackupStorageLocation' },
-  ibu: { apiVersion: 'lca.openshift.io/v1', kind: 'ImageBasedUpgrade' },
+  backup: backupType,
+  restore: restoreType,
+  dpa: { apiVersion: oadpApiVersion, kind: 'DataProtectionApplication' },
+  bsl: locationType,
+  ibu: imageBasedUpgradeType,
 } as const;
 
 export interface ConfigMapRef {
@@ -93,7 +96,7 @@ export async function manifestsIn(
 
 /** `lca.openshift.io/apply-wave` (IBU-15): ascending; unannotated objects come last, together. */
 export function applyWave(object: KubeObject): number {
-  const wave = object.metadata?.annotations?.['lca.openshift.io/apply-wave'];
+  const wave = object.metadata?.annotations?.[annotations.applyWave];
   const parsed = wave === undefined ? Number.NaN : Number.parseInt(wave, 10);
   return Number.isFinite(parsed) ? parsed : Number.MAX_SAFE_INTEGER;
 }

@@ -10,12 +10,16 @@ import { compatibilityProblems, storageOperatorOf } from '../compatibility.ts';
 import { excludedKindProblems, storageRuleProblems, type BackupSelection } from '../backup-rules.ts';
 import { staterootName } from '../decide.ts';
 import { done, failed, manifestsIn, types, type StepContext, type StepResult } from './context.ts';
+import {
+  annotations,
+  defaultContainerStorageUsageThresholdPercent,
+  disabledValue,
+  oadpNamespace,
+  operatorNamespace,
+} from '../../../api/lca/constants.ts';
 
 const forbiddenExtraManifestKinds = new Set(['MachineConfig', 'Subscription']);
 const veleroKinds = new Set(['Backup', 'Restore']);
-/** IBU-5: unpinned images are removed until container storage is under this share; the annotation disables it. */
-const cleanupThresholdPercent = 50;
-const cleanupDisabledAnnotation = 'image-cleanup.lca.openshift.io/on-prep';
 
 export function seedLayoutDir(context: Pick<StepContext, 'records' | 'booted'>): string {
   return path.join(context.records.dir(context.booted), 'seed-image');
@@ -29,18 +33,16 @@ async function pullSecretJson(context: StepContext): Promise<string | undefined>
       types.secret,
       ref,
       {
-        namespace: 'openshift-lifecycle-agent',
+        namespace: operatorNamespace,
       },
     );
     const encoded = secret.data?.['.dockerconfigjson'];
     if (encoded === undefined)
-      throw new Error(`pull secret openshift-lifecycle-agent/${ref} has no .dockerconfigjson key`);
+      throw new Error(`pull secret ${operatorNamespace}/${ref} has no .dockerconfigjson key`);
     return Buffer.from(encoded, 'base64').toString('utf8');
   } catch (error) {
     if (isNotFound(error))
-      throw new Error(
-        `pull secret openshift-lifecycle-agent/${ref} (spec.seedImageRef.pullSecretRef) not found`,
-      );
+      throw new Error(`pull secret ${operatorNamespace}/${ref} (spec.seedImageRef.pullSecretRef) not found`);
     throw error;
   }
 }
@@ -87,8 +89,7 @@ async function validateSpec(context: StepContext): Promise<StepResult> {
         );
       }
     }
-    const expected =
-      context.ibu.metadata?.annotations?.['lca.openshift.io/target-ocp-version-manifest-count'];
+    const expected = context.ibu.metadata?.annotations?.[annotations.targetOcpVersionManifestCount];
     if (expected !== undefined && Number(expected) !== extra.length) {
       problems.push(
         `lca.openshift.io/target-ocp-version-manifest-count says ${expected} extra manifests; the ConfigMaps hold ${extra.length}`,
@@ -101,7 +102,7 @@ async function validateSpec(context: StepContext): Promise<StepResult> {
     const { items } = await context.client.list<
       KubeObject & { spec?: { configuration?: { restic?: { enable?: boolean } } } }
     >(types.dpa, {
-      namespace: 'openshift-adp',
+      namespace: oadpNamespace,
     });
     if (items.some((dpa) => dpa.spec?.configuration?.restic?.enable === true)) {
       problems.push('DataProtectionApplication must set .spec.configuration.restic.enable: false (IBU-14)');
@@ -145,9 +146,10 @@ async function checkCompatibility(context: StepContext): Promise<StepResult> {
 }
 
 async function cleanContainerStorage(context: StepContext): Promise<StepResult> {
-  if (context.ibu.metadata?.annotations?.[cleanupDisabledAnnotation] === 'Disabled') return done;
+  // IBU-5: unpinned images go until container storage is under the threshold; the annotation disables it.
+  if (context.ibu.metadata?.annotations?.[annotations.imageCleanupOnPrep] === disabledValue) return done;
   const storage = context.host.containerStorage;
-  const limit = (await storage.usage()).capacityBytes * (cleanupThresholdPercent / 100);
+  const limit = (await storage.usage()).capacityBytes * (defaultContainerStorageUsageThresholdPercent / 100);
   const removable = (await storage.list())
     .filter((image) => !image.pinned)
     .sort((a, b) => a.lastUsed.localeCompare(b.lastUsed));

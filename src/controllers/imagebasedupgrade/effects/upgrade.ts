@@ -25,10 +25,9 @@ import {
   type StepResult,
 } from './context.ts';
 import { seedLayoutDir } from './prep.ts';
+import { annotations, labels, oadpNamespace } from '../../../api/lca/constants.ts';
 
 type VeleroObject = KubeObject & { status?: { phase?: string; failureReason?: string; errors?: number } };
-
-const adpNamespace = 'openshift-adp';
 
 function requireUpgrade(context: StepContext): UpgradeContext {
   if (context.upgrade === undefined)
@@ -72,7 +71,7 @@ async function phases(
   return Promise.all(
     objects.map((o) =>
       context.client.get<VeleroObject>(type, o.metadata?.name ?? '', {
-        namespace: o.metadata?.namespace ?? adpNamespace,
+        namespace: o.metadata?.namespace ?? oadpNamespace,
       }),
     ),
   );
@@ -98,7 +97,7 @@ function finished(objects: readonly VeleroObject[]): StepResult | undefined {
 function withNamespace(object: KubeObject): KubeObject {
   return {
     ...object,
-    metadata: { ...object.metadata, namespace: object.metadata?.namespace ?? adpNamespace },
+    metadata: { ...object.metadata, namespace: object.metadata?.namespace ?? oadpNamespace },
   };
 }
 
@@ -107,7 +106,7 @@ async function applyLabels(
   context: StepContext,
   backup: KubeObject & { spec?: Record<string, unknown> },
 ): Promise<KubeObject> {
-  const list = backup.metadata?.annotations?.['lca.openshift.io/apply-label'];
+  const list = backup.metadata?.annotations?.[annotations.applyLabel];
   if (list === undefined) return backup;
   const name = backup.metadata?.name ?? '';
   for (const entry of list
@@ -127,7 +126,7 @@ async function applyLabels(
     await context.client.patch(
       { apiVersion, kind: discovered },
       objectName,
-      { metadata: { labels: { 'lca.openshift.io/backup': name } } },
+      { metadata: { labels: { [labels.backup]: name } } },
       {
         type: 'merge',
         ...(namespace ? { namespace } : {}),
@@ -136,7 +135,7 @@ async function applyLabels(
   }
   return {
     ...backup,
-    spec: { ...backup.spec, labelSelector: { matchLabels: { 'lca.openshift.io/backup': name } } },
+    spec: { ...backup.spec, labelSelector: { matchLabels: { [labels.backup]: name } } },
   };
 }
 
@@ -245,7 +244,7 @@ async function copyClusterIdentity(context: StepContext): Promise<StepResult> {
   const artifacts: KubeObject[] = [];
   for (const type of [types.dpa, types.bsl, types.secret]) {
     try {
-      const { items } = await context.client.list(type, { namespace: adpNamespace });
+      const { items } = await context.client.list(type, { namespace: oadpNamespace });
       artifacts.push(...items.map((o) => ({ ...o, apiVersion: type.apiVersion, kind: type.kind })));
     } catch (error) {
       if (!isNotFound(error)) throw error;
@@ -293,7 +292,7 @@ async function rebootForUpgrade(context: StepContext): Promise<StepResult> {
 
 async function reapplyArtifacts(context: StepContext): Promise<StepResult> {
   const artifacts = (await context.records.readFile<KubeObject[]>(context.booted, 'artifacts.json')) ?? [];
-  await ensureCreated(context, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: adpNamespace } });
+  await ensureCreated(context, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: oadpNamespace } });
   for (const object of artifacts) await ensureCreated(context, object);
   return done;
 }
@@ -313,7 +312,7 @@ async function restoreApplicationData(context: StepContext): Promise<StepResult>
     for (const restore of wave) {
       const backupName = (restore as KubeObject & { spec?: { backupName?: string } }).spec?.backupName;
       if (backupName === undefined) continue;
-      const namespace = restore.metadata?.namespace ?? adpNamespace;
+      const namespace = restore.metadata?.namespace ?? oadpNamespace;
       let backup: KubeObject & { spec?: { storageLocation?: string } };
       try {
         backup = await context.client.get(types.backup, backupName, { namespace });
@@ -367,7 +366,7 @@ async function cleanupOadp(context: StepContext): Promise<StepResult> {
   for (const object of manifests) {
     try {
       await context.client.delete(typeOf(object), object.metadata?.name ?? '', {
-        namespace: object.metadata?.namespace ?? adpNamespace,
+        namespace: object.metadata?.namespace ?? oadpNamespace,
       });
     } catch (error) {
       if (!isNotFound(error)) throw error;
