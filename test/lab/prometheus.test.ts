@@ -22,6 +22,7 @@ import {
 } from '../../src/lab/prometheus-rules.ts';
 import { findFreePort } from '../../src/lab/ports.ts';
 import { PrometheusClient, type Alert } from '../../src/readiness/prometheus/client.ts';
+import { waitUntil } from '../support/http.ts';
 
 const notInstalled =
   'prometheus is not installed: run `sudo bash scripts/ensure-system-deps.sh` (CI installs it); these tests need a real Prometheus';
@@ -76,25 +77,6 @@ function labMetricsServer(): { server: Server; scrapes: () => number } {
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-async function eventually<T>(
-  what: string,
-  timeoutMs: number,
-  probe: () => Promise<T | undefined>,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: Error | undefined;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error instanceof Error ? error : new Error(String(error));
-    }
-    await new Promise((done) => setTimeout(done, 250));
-  }
-  throw new Error(`${what} within ${timeoutMs / 1000} s${last ? ` (last error: ${last.message})` : ''}`);
 }
 
 describe('update-readiness alert rules', () => {
@@ -234,9 +216,10 @@ describe('lab prometheus (real /usr/bin/prometheus)', () => {
         const firing = alerts.filter((a) => a.state === 'firing');
         return firing.length >= 5 ? firing : undefined;
       };
-      const firing = await eventually('five alerts did not fire', 25_000, async () =>
-        wanted(await client.alerts()),
-      );
+      const firing = await waitUntil('five alerts to fire', async () => wanted(await client.alerts()), {
+        timeoutMs: 25_000,
+        intervalMs: 250,
+      });
       const summary = firing
         .map(
           (a) =>
@@ -275,7 +258,7 @@ describe('lab prometheus (real /usr/bin/prometheus)', () => {
           { job: 'second', url: `${apiServerUrl}/metrics` },
         ],
       });
-      await eventually('job "second" was not scraped after reload', 15_000, async () => {
+      await waitUntil('job "second" to be scraped after reload', async () => {
         const result = await client.query('up{job="second"} == 1');
         return result.resultType === 'vector' && result.samples.length === 1 ? true : undefined;
       });

@@ -1,6 +1,7 @@
 /** A tiny HTTP client for API tests: JSON in, status + JSON out; and a watch stream reader. */
 import http from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
+import { errorText } from '../../src/runtime/log.ts';
 
 export interface Reply {
   readonly status: number;
@@ -145,6 +146,32 @@ export async function eventually(check: () => Promise<void>, timeoutMs = 20_000)
       if (Date.now() > deadline) throw error;
       await new Promise((r) => setTimeout(r, 50));
     }
+  }
+}
+
+/**
+ * Polls `probe` until it yields a value (not undefined or false) and returns it. A probe that
+ * throws is polled again; on timeout the error names `what` and the probe's last error.
+ */
+export async function waitUntil<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  { timeoutMs = 20_000, intervalMs = 50 }: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      const cause = last === undefined ? '' : ` (last error: ${errorText(last)})`;
+      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${cause}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
 

@@ -34,7 +34,7 @@ import {
 import { startRegistry, type RegistryProcess } from '../../../src/lab/registry.ts';
 import { createSimulatedHost, type SimulatedHost } from '../../../src/lab/sim-host.ts';
 import { getCondition } from '../../../src/runtime/conditions.ts';
-import { eventually } from '../../support/http.ts';
+import { eventually, waitUntil } from '../../support/http.ts';
 import type { Controller, Request } from '../../../src/runtime/controller.ts';
 import { silentLogger } from '../../../src/runtime/log.ts';
 import { startTestApiServer, type TestApiServer } from '../../support/apiserver.ts';
@@ -104,16 +104,6 @@ function condition(seedgen: SeedGenerator, type: string) {
   return getCondition(seedgen.status?.conditions, type);
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 function reconciler(options: Partial<SeedGeneratorOptions> = {}): SeedGeneratorReconciler {
   return new SeedGeneratorReconciler({ host, apiServerAdminUrl: api.url, ...options });
 }
@@ -167,11 +157,15 @@ describe('SeedGenerator on a seed cluster at 4.16.1', { skip, timeout: 60_000 },
     try {
       await setSecret(password);
       await createSeedGenerator(repo('4.16.1'));
-      const done = await waitFor('SeedGenCompleted', async () => {
-        const seedgen = await getSeedGenerator();
-        const completed = condition(seedgen, 'SeedGenCompleted');
-        return completed !== undefined ? seedgen : undefined;
-      });
+      const done = await waitUntil(
+        'SeedGenCompleted',
+        async () => {
+          const seedgen = await getSeedGenerator();
+          const completed = condition(seedgen, 'SeedGenCompleted');
+          return completed !== undefined ? seedgen : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 100 },
+      );
       const completed = condition(done, 'SeedGenCompleted');
       assert.deepEqual(
         [completed?.status, completed?.reason, completed?.message],

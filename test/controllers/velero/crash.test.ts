@@ -16,10 +16,10 @@ import {
   startLab,
   types,
   veleroNamespace,
-  waitFor,
   waitForPhase,
   type Lab,
 } from './fixtures.ts';
+import { waitUntil } from '../../support/http.ts';
 
 type Status = { phase?: string; completionTimestamp?: string; progress?: unknown };
 
@@ -169,7 +169,7 @@ describe('Velero controllers after a crash', () => {
       const status = done.status as Status & { warnings?: number; errors?: number };
       assert.equal(status.phase, 'Completed', JSON.stringify(status));
       assert.equal(status.warnings, undefined);
-      await waitFor('the deleted ConfigMap to be restored', async () =>
+      await waitUntil('the deleted ConfigMap to be restored', async () =>
         lab.client.get(types.configMap, 'second', { namespace: 'app' }).catch(() => undefined),
       );
     } finally {

@@ -8,6 +8,7 @@ import type { KubeObject, TypeRef } from '../../../src/client/object.ts';
 import { installCrds } from '../../../src/lab/crds.ts';
 import { startTestApiServer, type TestApiServer } from '../../support/apiserver.ts';
 import { installWidgetCrd, widgetType } from '../../runtime/widget-crd.ts';
+import { waitUntil } from '../../support/http.ts';
 
 export const veleroNamespace = 'openshift-adp';
 export const bucket = 'lab-bucket';
@@ -62,20 +63,6 @@ export async function startLab(): Promise<Lab> {
   };
 }
 
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 type Phased = KubeObject<unknown, { phase?: string } & Record<string, unknown>>;
 
 /** The object once it exists with a status.phase among `phases`. */
@@ -87,7 +74,7 @@ export function waitForPhase(
   phases: readonly string[],
   timeoutMs = 30_000,
 ): Promise<Phased> {
-  return waitFor(
+  return waitUntil(
     `${type.kind} ${name} to reach ${phases.join(' or ')}`,
     async () => {
       let object: Phased;
@@ -99,7 +86,7 @@ export function waitForPhase(
       }
       return phases.includes(object.status?.phase ?? '') ? object : undefined;
     },
-    timeoutMs,
+    { timeoutMs },
   );
 }
 
@@ -109,15 +96,19 @@ export async function waitGone(
   name: string,
   namespace?: string,
 ): Promise<void> {
-  await waitFor(`${type.kind} ${name} to be gone`, async () => {
-    try {
-      await client.get(type, name, namespace !== undefined ? { namespace } : {});
-      return false;
-    } catch (error) {
-      if (isNotFound(error)) return true;
-      throw error;
-    }
-  });
+  await waitUntil(
+    `${type.kind} ${name} to be gone`,
+    async () => {
+      try {
+        await client.get(type, name, namespace !== undefined ? { namespace } : {});
+        return false;
+      } catch (error) {
+        if (isNotFound(error)) return true;
+        throw error;
+      }
+    },
+    { timeoutMs: 30_000 },
+  );
 }
 
 export async function createNamespace(client: KubeClient, name: string): Promise<void> {

@@ -13,6 +13,7 @@ import {
   type QueryResult,
 } from '../../../src/readiness/prometheus/client.ts';
 import { classifyRiskResult } from '../../../src/readiness/prometheus/promql-risk.ts';
+import { waitUntil } from '../../support/http.ts';
 
 const notInstalled =
   'prometheus is not installed: run `sudo bash scripts/ensure-system-deps.sh` (CI installs it); these tests need a real Prometheus';
@@ -35,20 +36,6 @@ function exporter(): Server {
       ].join('\n'),
     );
   });
-}
-
-async function eventually<T>(
-  what: string,
-  timeoutMs: number,
-  probe: () => Promise<T | undefined>,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    await new Promise((done) => setTimeout(done, 200));
-  }
-  throw new Error(`${what} within ${timeoutMs / 1000} s`);
 }
 
 function vector(result: QueryResult): readonly { metric: Readonly<Record<string, string>>; value: number }[] {
@@ -100,7 +87,7 @@ describe('PrometheusClient against a real Prometheus', () => {
       scrapeTargets: [{ job: 'lab-facts', url: `${targetUrl}/metrics` }],
     });
     client = new PrometheusClient(prometheus.url, { timeoutMs: 5000 });
-    await eventually('the exporter was not scraped', 15_000, async () => {
+    await waitUntil('the exporter to be scraped', async () => {
       const samples = vector(await client.query('lab_network_plugin_info'));
       return samples.length === 2 ? true : undefined;
     });
