@@ -115,7 +115,7 @@ export function adminClusterStateSource(apiServerUrl: string): ClusterStateSourc
 }
 
 /** Registry failures worth waiting out: unreachable, connection lost, 5xx, rate limiting. */
-function isTransient(error: unknown): boolean {
+function isTransientRegistryError(error: unknown): boolean {
   if (!(error instanceof RegistryError)) return false;
   if (error.status !== undefined) return error.status >= 500 || error.status === 429;
   return error.code !== undefined && /^E[A-Z]+$/.test(error.code);
@@ -241,7 +241,7 @@ export class SeedGeneratorReconciler implements Reconciler {
           await writeJsonAtomic(join(workDir, progressFile), progress);
         } catch (error) {
           if (signal.aborted) throw new StepsAborted();
-          if (isTransient(error)) {
+          if (isTransientRegistryError(error)) {
             const message = `${failureMessage(step, target, error)}; retrying in ${Math.round(this.retryAfterMs / 1000)}s`;
             log.warn('seed generation step will be retried', { step, error: errorText(error) });
             await write({ kind: 'in-progress', message });

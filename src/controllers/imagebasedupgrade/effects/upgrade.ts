@@ -25,6 +25,7 @@ import {
   type StepResult,
 } from './context.ts';
 import { seedLayoutDir } from './prep.ts';
+import { isAvailable, type BackupObject, type LocationObject } from '../../velero/kinds.ts';
 import { annotations, labels, oadpNamespace } from '../../../api/lca/constants.ts';
 
 type VeleroObject = KubeObject & { status?: { phase?: string; failureReason?: string; errors?: number } };
@@ -313,9 +314,9 @@ async function restoreApplicationData(context: StepContext): Promise<StepResult>
       const backupName = (restore as KubeObject & { spec?: { backupName?: string } }).spec?.backupName;
       if (backupName === undefined) continue;
       const namespace = restore.metadata?.namespace ?? oadpNamespace;
-      let backup: KubeObject & { spec?: { storageLocation?: string } };
+      let backup: BackupObject;
       try {
-        backup = await context.client.get(types.backup, backupName, { namespace });
+        backup = await context.client.get<BackupObject>(types.backup, backupName, { namespace });
       } catch (error) {
         if (isNotFound(error)) return pending();
         throw error;
@@ -338,8 +339,7 @@ async function locationAvailable(
 ): Promise<boolean> {
   if (name === undefined || name === '') return true;
   try {
-    const location = await context.client.get<VeleroObject>(types.bsl, name, { namespace });
-    return location.status?.phase === 'Available';
+    return isAvailable(await context.client.get<LocationObject>(types.bsl, name, { namespace }));
   } catch (error) {
     if (isNotFound(error)) return false;
     throw error;
