@@ -8,6 +8,7 @@
  * share an event loop; the load generator talks plain node:http with a keep-alive agent, the way a
  * controller's client would.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -138,8 +139,6 @@ async function runCount(
   );
   return (performance.now() - start) / 1000;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function progress(line: string): void {
   process.stderr.write(`  … ${line}\n`);

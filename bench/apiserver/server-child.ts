@@ -2,6 +2,7 @@
  * The API server under benchmark runs in a child process of its own (server-process.ts), so the
  * load generator's CPU is not counted against it; this starts it and waits for its ready line.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
@@ -13,7 +14,6 @@ export interface ServerChild extends ServerProcessReady {
 }
 
 const serverScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'server-process.ts');
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function startServerChild(backend: 'memory' | 'etcd'): Promise<ServerChild> {
   const child: ChildProcessByStdio<Writable, Readable, null> = spawn(

@@ -12,6 +12,7 @@
  * names the step running, and this process polls it every 25 ms. The agent's own status.history
  * (1 s resolution) is shown beside them as a cross-check.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -73,7 +74,6 @@ const seedVersion = '4.16.1';
 const refName = 'seed';
 const lcmEntry = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/lcm.js');
 const run = promisify(execFile);
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const seconds = (ms: number): number => ms / 1000;
 
 function progress(line: string): void {

@@ -4,6 +4,7 @@
  * `lcm readiness` says what blocks 4.14.13 and how to fix it; the administrator acknowledges the API
  * removals with the seed's own command and takes an etcd backup; the report is asked again.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +15,6 @@ import type { Progress } from './progress.ts';
 
 const run = promisify(execFile);
 const lcmEntry = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/lcm.js');
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const target = '4.14.13';
 const ackPatch = '{"data":{"ack-4.13-kube-1.27-api-removals-in-4.14":"true"}}';
 

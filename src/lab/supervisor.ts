@@ -3,6 +3,7 @@
  * server, the controllers — started in order on loopback, health-checked, restarted with backoff
  * when one dies, and stopped in reverse order by PID. Its state file is what `lcm lab status` shows.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, open, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -68,8 +69,6 @@ function compareReleases(a: string, b: string): number {
   }
   return 0;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;

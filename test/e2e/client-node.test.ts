@@ -3,6 +3,7 @@
  * storage backends: typed CRUD, optimistic concurrency, custom resources, watches, informers,
  * pagination and logical clusters, all through a kubeconfig the server wrote.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -22,8 +23,6 @@ import {
 import { startTestApiServer, type TestApiServer } from '../support/apiserver.ts';
 
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls until `check` returns true; fails naming `what` after `timeoutMs`. */
 async function waitFor(

@@ -3,6 +3,7 @@
  * (a restart, a cut connection), plus a side server on the same storage for writes made while
  * clients are cut off.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { rm } from 'node:fs/promises';
 import { hubClusterName } from '../../src/apiserver/clusters.ts';
 import { startApiServer, type ApiServer } from '../../src/apiserver/server.ts';
@@ -88,7 +89,7 @@ export class RestartableApi {
   }
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export { sleep };
 
 /** Polls until `check` holds; fails naming `what`. */
 export async function waitFor(

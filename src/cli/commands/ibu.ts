@@ -1,4 +1,5 @@
 /** `lcm ibu status | watch` and `lcm seed generate`: the image-based upgrade from the command line. */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Command } from 'commander';
 import type { KubeClient } from '../../client/client.ts';
 import { isNotFound } from '../../client/errors.ts';
@@ -7,8 +8,6 @@ import { describeIbu, summaryLine, type ServedIbu } from '../ibu/ibu-view.ts';
 import { exitCodeHelp, exitCodes, outputOption, render, type OutputFormat } from '../output.ts';
 import { progress } from '../progress.ts';
 import { imageBasedUpgradeType as ibuType, seedGeneratorType as seedType } from '../../api/lca/constants.ts';
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function withCluster(command: Command): Command {
   return withClusterOptions(command, 'kubeconfig context (the single-node cluster)');

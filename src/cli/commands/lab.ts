@@ -1,4 +1,5 @@
 /** `lcm lab up | down | status | kubeconfig`: the local lab, all state under one directory. */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn } from 'node:child_process';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -25,7 +26,6 @@ import { progress } from '../progress.ts';
 
 const lcmEntry = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/lcm.js');
 const defaultDir = './.lcm-lab';
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function dirOption(command: Command): Command {
   return command.option('--dir <dir>', 'lab directory (all data, logs, kubeconfig)', defaultDir);
