@@ -13,10 +13,11 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, constants, createReadStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Clock } from '../runtime/clock.ts';
+import { findExecutable } from './executable.ts';
 import { CommandError, formatCommand } from './run-command.ts';
 
 export interface EtcdSnapshot {
@@ -71,19 +72,9 @@ export const etcdctlMissing =
   'etcdctl not found: install Debian package etcd-client (scripts/ensure-system-deps.sh does it when root)';
 
 function findEtcdctl(): string {
-  const candidates = [
-    '/usr/bin/etcdctl',
-    ...(process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, 'etcdctl')),
-  ];
-  for (const candidate of candidates) {
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // try the next one
-    }
-  }
-  throw new EtcdSnapshotError(etcdctlMissing);
+  const found = findExecutable('etcdctl');
+  if (found === undefined) throw new EtcdSnapshotError(etcdctlMissing);
+  return found;
 }
 
 /**

@@ -2,8 +2,9 @@
  * Runs a private single-member etcd (Debian's etcd-server, v3.4) for the lab and for tests:
  * loopback only, its own data dir and ports, logs to a file, stopped by PID.
  */
-import { accessSync, constants, mkdirSync } from 'node:fs';
-import { delimiter, dirname, join, basename } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, basename } from 'node:path';
+import { findExecutable } from '../host/executable.ts';
 import { probe, spawnServer } from './child-process.ts';
 import { findFreePort, startOnFreePorts } from './ports.ts';
 
@@ -36,19 +37,9 @@ const missingBinary =
   'etcd not found: install Debian package etcd-server (scripts/ensure-system-deps.sh does it when root)';
 
 function findEtcdBinary(): string {
-  const candidates = [
-    '/usr/bin/etcd',
-    ...(process.env.PATH ?? '').split(delimiter).map((d) => join(d, 'etcd')),
-  ];
-  for (const candidate of candidates) {
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // try the next one
-    }
-  }
-  throw new Error(missingBinary);
+  const found = findExecutable('etcd');
+  if (found === undefined) throw new Error(missingBinary);
+  return found;
 }
 
 /** etcd refuses to start when an ETCD_* variable shadows one of our flags, so pass none through. */

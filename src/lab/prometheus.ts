@@ -7,9 +7,10 @@
  * Prometheus is optional for the lab: `prometheusInstalled()` says whether it can run, and callers
  * that find it missing run without it (alerts and PromQL risks then report "cannot evaluate").
  */
-import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { stringify } from 'yaml';
+import { findExecutable } from '../host/executable.ts';
 import { probe, spawnServer } from './child-process.ts';
 import { findFreePort, startOnFreePorts } from './ports.ts';
 import { renderUpgradeReadinessRules, type ClusterRelease, type RuleTiming } from './prometheus-rules.ts';
@@ -65,22 +66,8 @@ export const labIntervalSeconds = 2;
 export const prometheusInstallHint =
   'install Debian package prometheus (run scripts/ensure-system-deps.sh as root; CI does it)';
 
-function binaryCandidates(explicit: string | undefined): string[] {
-  return explicit !== undefined
-    ? [explicit]
-    : ['/usr/bin/prometheus', ...(process.env.PATH ?? '').split(delimiter).map((d) => join(d, 'prometheus'))];
-}
-
 function findPrometheusBinary(explicit?: string): string | undefined {
-  for (const candidate of binaryCandidates(explicit)) {
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // try the next one
-    }
-  }
-  return undefined;
+  return findExecutable('prometheus', explicit);
 }
 
 /** Whether a Prometheus binary is there to run; the lab runs without Prometheus when it is not. */

@@ -4,9 +4,10 @@
  * Seed images are pushed here by the seed generator and pulled by the target hosts.
  */
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { findExecutable } from '../host/executable.ts';
 import { bcryptHash } from './bcrypt.ts';
 import { probe, spawnServer } from './child-process.ts';
 import { findFreePort, startOnFreePorts } from './ports.ts';
@@ -44,22 +45,9 @@ const installHint =
   'install Debian package docker-registry (scripts/ensure-system-deps.sh does it when root)';
 
 function findRegistryBinary(explicit: string | undefined): string {
-  const candidates =
-    explicit !== undefined
-      ? [explicit]
-      : [
-          '/usr/bin/docker-registry',
-          ...(process.env.PATH ?? '').split(delimiter).map((d) => join(d, 'docker-registry')),
-        ];
-  for (const candidate of candidates) {
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // try the next one
-    }
-  }
-  throw new Error(`${explicit ?? 'docker-registry'} not found: ${installHint}`);
+  const found = findExecutable('docker-registry', explicit);
+  if (found === undefined) throw new Error(`${explicit ?? 'docker-registry'} not found: ${installHint}`);
+  return found;
 }
 
 /** REGISTRY_* variables override the config file, so a stray one would change what we start. */
